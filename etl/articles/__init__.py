@@ -1,0 +1,199 @@
+"""Split decoded files into articles and label each paragraph with its role.
+
+Rules are written from the layout of scraped news pages, not from particular
+texts: a photo-credit line followed by `Show Hide image` separates articles; a
+short first line followed by a blank line is a title; the next short paragraph
+is the standfirst; trailing "Name is role at Outlet" paragraphs are the author
+bio; `… Photograph: Agency` paragraphs are captions. Everything else is body.
+
+Offsets are kept faithful to the decoded file so later stages can point back
+into it; `matching_form` gives a same-length normalised copy for matching.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+SPLITTER_VERSION = "layout-1"
+ROLES = ("title", "standfirst", "body", "bio", "caption")
+
+_SEPARATOR = re.compile(r"^[ \t\xa0]*show[ \t\xa0]+hide[ \t\xa0]+image[ \t\xa0]*$", re.MULTILINE | re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"[ \t\xa0]*(?:(?:photo(?:graph)?|picture|image)s?[ \t\xa0]*:[ \t\xa0]*[^\n]{1,60}"
+    r"|(?:[A-Z][\w&.'’-]*)(?:[ \t\xa0][A-Z][\w&.'’-]*){0,2})[ \t\xa0]*",
+    re.IGNORECASE,
+)
+_DATE_META = re.compile(r"[ \t\xa0]*date[ \t\xa0]+(\d{4}-\d{2}-\d{2})(?:[ \t\xa0]+|(?=\n)|$)")
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+_CAPTION = re.compile(r"\b(?:photograph|photo|picture|image)s?[ \t\xa0]*:[ \t\xa0]*[^.\n]{1,60}\.?$", re.IGNORECASE)
+_BIO = re.compile(
+    r"^(?:(?:[A-Z][\w'’.-]+[ \t\xa0]+){2,4}(?:is|was|writes|has[ \t]+been)\b"
+    r"|(?:He|She|They)[ \t\xa0]+(?:tweets|writes|blogs)\b"
+    r"|(?:Follow|Twitter:?)[ \t\xa0]+@?\w)"
+)
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_SENTENCE_END = re.compile(r"[.…:;,]['’\"”)]*$")
+
+TITLE_MAX_CHARS = 200
+STANDFIRST_MAX_WORDS = 60
+BIO_MAX_WORDS = 80
+
+# Same-length replacements, so offsets in the matching form equal offsets in the text.
+_MATCHING = str.maketrans({
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
+    "\xa0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
+})
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    role: str
+    start: int  # offsets into the article text
+    end: int
+
+
+@dataclass
+class Article:
+    index: int  # 1-based position in the file
+    char_start: int  # offsets into the decoded file
+    char_end: int
+    text: str
+    published_date: dt.date | None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    def _joined(self, role: str, sep: str = "\n\n") -> str | None:
+        parts = [self.text[p.start : p.end] for p in self.paragraphs if p.role == role]
+        return sep.join(parts) if parts else None
+
+    @property
+    def title(self) -> str | None:
+        return self._joined("title")
+
+    @property
+    def standfirst(self) -> str | None:
+        return self._joined("standfirst")
+
+    @property
+    def body(self) -> str:
+        return self._joined("body") or ""
+
+    @property
+    def byline(self) -> str | None:
+        return self._joined("bio", "\n")
+
+    @property
+    def captions(self) -> str | None:
+        return self._joined("caption", "\n")
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(_WORD.findall(self.text, p.start, p.end)) for p in self.paragraphs)
+
+    @property
+    def article_id(self) -> str:
+        """Stable across files and re-scrapes: hash of the normalised paragraphs."""
+        normalised = "\n".join(normalise(self.text[p.start : p.end]) for p in self.paragraphs)
+        return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:32]
+
+
+def matching_form(text: str) -> str:
+    """Curly quotes, dashes and odd spaces folded, with every offset preserved."""
+    return text.translate(_MATCHING)
+
+
+def normalise(text: str) -> str:
+    """Canonical form for identity: NFC, folded punctuation, collapsed whitespace."""
+    return " ".join(unicodedata.normalize("NFC", matching_form(text)).split())
+
+
+def split_articles(text: str) -> list[Article]:
+    """Every article in a decoded file; a file with no separator is one article."""
+    articles = []
+    for start, end in _segments(text):
+        article = _parse_segment(text, start, end, len(articles) + 1)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    """Spans between boundaries; boundary lines (credit + separator) belong to no article."""
+    spans, cursor = [], 0
+    for sep in _SEPARATOR.finditer(text):
+        boundary_start = sep.start()
+        line_start = text.rfind("\n", 0, max(sep.start() - 1, 0)) + 1
+        if line_start < sep.start() and _CREDIT_LINE.fullmatch(text, line_start, sep.start() - 1):
+            boundary_start = line_start
+        spans.append((cursor, boundary_start))
+        cursor = sep.end()
+    spans.append((cursor, len(text)))
+    return spans
+
+
+def _parse_segment(text: str, start: int, end: int, index: int) -> Article | None:
+    published = None
+    first = re.compile(r"\s*").match(text, start, end).end()
+    meta = _DATE_META.match(text, first, end)
+    if meta:
+        try:
+            published = dt.date.fromisoformat(meta.group(1))
+            start = meta.end()
+        except ValueError:
+            pass
+    spans = [_strip(text, m.start(), m.end()) for m in _PARAGRAPH.finditer(text, start, end)]
+    spans = [s for s in spans if s[0] < s[1]]
+    if not spans:
+        return None
+    art_start, art_end = spans[0][0], spans[-1][1]
+    article_text = text[art_start:art_end]
+    rel = [(s - art_start, e - art_start) for s, e in spans]
+    roles = _roles(article_text, rel)
+    return Article(
+        index=index,
+        char_start=art_start,
+        char_end=art_end,
+        text=article_text,
+        published_date=published,
+        paragraphs=[Paragraph(role, s, e) for role, (s, e) in zip(roles, rel)],
+    )
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _roles(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    paras = [text[s:e] for s, e in spans]
+    roles = ["caption" if _CAPTION.search(p) else "body" for p in paras]
+    # Trailing bios, possibly interleaved with captions.
+    for i in range(len(paras) - 1, 0, -1):
+        if roles[i] == "caption":
+            continue
+        if _BIO.match(paras[i]) and len(_WORD.findall(paras[i])) <= BIO_MAX_WORDS:
+            roles[i] = "bio"
+        else:
+            break
+    if len(paras) > 1 and roles[0] == "body" and _is_title(paras[0]):
+        roles[0] = "title"
+        if len(paras) > 2 and roles[1] == "body" and _is_standfirst(paras[1]):
+            roles[1] = "standfirst"
+    return roles
+
+
+def _is_title(paragraph: str) -> bool:
+    """A headline is one short line that does not end like a sentence."""
+    return "\n" not in paragraph and len(paragraph) <= TITLE_MAX_CHARS and not _SENTENCE_END.search(paragraph)
+
+
+def _is_standfirst(paragraph: str) -> bool:
+    return "\n" not in paragraph and len(_WORD.findall(paragraph)) <= STANDFIRST_MAX_WORDS

@@ -1,0 +1,113 @@
+"""Find raw files in the landing folder, fingerprint them and decode them to text.
+
+Pure functions: no Dagster, no DuckDB. A file that cannot become text raises
+`RejectedFile` with a sentence a person understands; callers record it and go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+#: Only these suffixes are treated as article files; anything else in the
+#: landing folder (manifests, images, editor swap files) is ignored.
+ARTICLE_SUFFIXES = frozenset({".txt"})
+
+_BOMS = {
+    b"\xef\xbb\xbf": "utf-8-sig",
+    b"\xff\xfe": "utf-16",
+    b"\xfe\xff": "utf-16",
+}
+
+
+class RejectedFile(ValueError):
+    """A file that holds no usable text; the message says why."""
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    source_file: str
+    path: Path
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+
+
+def discover(landing_dir: Path) -> list[Path]:
+    """Article files directly inside the landing folder, in name order.
+
+    Hidden files and links that resolve outside the folder are skipped so a
+    stray symlink cannot pull arbitrary files into the warehouse.
+    """
+    root = landing_dir.resolve()
+    found = []
+    for path in landing_dir.iterdir():
+        if path.name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
+            continue
+        if path.is_symlink() and root not in path.resolve().parents:
+            continue
+        if path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.name)
+
+
+def fingerprint(path: Path) -> tuple[LandingFile, bytes]:
+    """The file's identity (name, size, sha256) and its bytes, read once."""
+    data = path.read_bytes()
+    record = LandingFile(
+        source_file=path.name,
+        path=path,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    return record, data
+
+
+def decode(data: bytes) -> DecodedText:
+    """Bytes to text with line endings normalised to `\\n`.
+
+    UTF-8 is tried first because it is both the common case and
+    self-validating; anything else is left to charset-normalizer.
+    """
+    if not data:
+        raise RejectedFile("The file is empty (0 bytes).")
+    text, encoding = _decode_bytes(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise RejectedFile("The file holds only whitespace, no text.")
+    share = _control_share(text)
+    if share > 0.05:
+        raise RejectedFile(f"The file looks binary: {share:.0%} of its characters are control codes.")
+    return DecodedText(text=text, encoding=encoding)
+
+
+def _decode_bytes(data: bytes) -> tuple[str, str]:
+    for bom, encoding in _BOMS.items():
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError:
+                break
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise RejectedFile("The file is not text in any known encoding (binary or corrupt data).")
+    return str(best), best.encoding
+
+
+def _control_share(text: str) -> float:
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\t\f\v")
+    return controls / len(sample)

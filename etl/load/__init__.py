@@ -1,0 +1,117 @@
+"""Write staged articles and mentions into the DuckDB star schema.
+
+All SQL lives in `warehouse/*.sql`. Batches arrive as Arrow tables registered on
+the connection, so no value from a file is ever formatted into SQL, and a load is
+one transaction: it commits whole, after the integrity rules pass, or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.paths import WAREHOUSE_SQL_DIR
+
+PUBLISHED_TABLES = (
+    "dim_source_file",
+    "dim_article",
+    "dim_entity",
+    "dim_entity_alias",
+    "dim_date",
+    "fact_article",
+    "fact_mention",
+)
+
+
+class IntegrityError(RuntimeError):
+    """A load would have published inconsistent data; it was rolled back."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Everything one load writes. Frames carry `source_file` plus the staged columns."""
+
+    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, status, reason
+    articles: pl.DataFrame
+    mentions: pl.DataFrame
+    deleted: list[str]
+    extractor_version: str
+
+
+def sql_file(name: str) -> str:
+    return (WAREHOUSE_SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def integrity_rules() -> dict[str, str]:
+    """Rule name → query returning the number of violating rows."""
+    text = sql_file("integrity.sql")
+    parts = re.split(r"^-- name: (\S+)\s*$", text, flags=re.MULTILINE)
+    return {name: query.strip().rstrip(";") for name, query in zip(parts[1::2], parts[2::2])}
+
+
+def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = None) -> dict[str, int]:
+    return {name: con.execute(query).fetchall()[0][0] for name, query in (rules or integrity_rules()).items()}
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_file("schema.sql"))
+    con.execute(sql_file("views.sql"))
+
+
+def loaded_versions(path: Path) -> dict[str, tuple[str, str]]:
+    """File name → (sha256, status) of every file the warehouse knows."""
+    if not path.exists():
+        return {}
+    with connect(path, read_only=True) as con:
+        if not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'dim_source_file'"
+        ).fetchall()[0][0]:
+            return {}
+        rows = con.execute("SELECT source_file, sha256, status FROM dim_source_file").fetchall()
+    return {name: (sha, status) for name, sha, status in rows}
+
+
+def publish(path: Path, batch: Batch) -> dict[str, int]:
+    """Apply one batch in a single transaction; returns the row count of every published table."""
+    with connect(path) as con:
+        ensure_schema(con)
+        con.register("batch_files", batch.files.to_arrow())
+        con.register("batch_articles", batch.articles.to_arrow())
+        con.register("batch_mentions", batch.mentions.to_arrow())
+        con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
+        con.register("batch_meta", pl.DataFrame({"extractor_version": [batch.extractor_version]}).to_arrow())
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql_file("publish.sql"))
+            broken = {name: n for name, n in violations(con).items() if n}
+            if broken:
+                raise IntegrityError(
+                    "Load rolled back, integrity rules violated: "
+                    + ", ".join(f"{name} ({n} rows)" for name, n in broken.items())
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return table_counts(con)
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES}

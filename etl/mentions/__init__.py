@@ -1,0 +1,355 @@
+"""Find people, organisations and places in an article and resolve them to canonical names.
+
+Rule-based and deterministic. Candidates are capitalised word sequences plus
+curated lexicon phrases; each is typed from evidence that generalises
+(honorifics and titles, organisation cue words, a place gazetteer, first names,
+the words around it) and then resolved within the article (surname → full name,
+acronym → the name it abbreviates, alias → canonical name).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from etl.articles import Paragraph, matching_form
+from etl.mentions import lexicon as ref
+
+EXTRACTOR_VERSION = "rules-1"
+ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_TOKEN = rf"[{_UPPER}](?:[^\W\d_]|\.(?=[{_UPPER}])|'(?=[{_UPPER}]))*(?:-[{_UPPER}][^\W\d_]*)*"
+_CONNECTOR = r"(?: (?:of|for|the|and|de|la|du|von|van|der|den|da|di|del|al|bin|on|&)){1,2}"
+_SEQUENCE = re.compile(rf"(?<![\w.]){_TOKEN}(?:(?:{_CONNECTOR})? {_TOKEN})*")
+_TOKEN_RE = re.compile(_TOKEN)
+_SENTENCE_BREAK = re.compile(r"[.!?]['\")\]]*\s+")
+
+# Capitalised because of position or grammar, never part of a name.
+_LEADING_WORDS = frozenset("""
+A An And As At After Although Among Before Because Both But By Despite During Each Either Even Every
+For From Given He Her His How However I If In Instead It Its Many Meanwhile More Most My Neither No
+Nor Not Now Of On Once One Only Or Other Our Over Perhaps She Since So Some Still Such That The Their
+Then There These They This Those Though Thus To Under Unlike Until Was We Well What When Whether Where
+Which While Who Why With Within Without Yes Yet You Your Here Just Also Like Once Last Next New
+""".split())
+_STOP_TOKENS = frozenset("""
+I MP MPs MEP MEPs MSP MSPs AM AMs PM QC KC CEO TV OK GDP VAT CLP CLPs PPE AI Q&A UN-
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+January February March April June July August September October November December
+""".split())
+_HONORIFICS_DROPPED = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Rev", "Cllr"})
+_HONORIFICS_KEPT = frozenset({"Lord", "Lady", "Baroness", "Baron"})
+_PERSON_TITLES = frozenset("""
+President Chancellor Minister Secretary Senator Governor Mayor Judge King Queen Prince Princess Pope
+Commissioner Ambassador General Colonel Captain Chairman Chairwoman Chair Leader Deputy Shadow Speaker
+Home Foreign Health Education Justice Defence Culture Business Environment Chief Executive Prime Premier
+Attorney Solicitor Archbishop Bishop Cardinal Councillor Inspector Sergeant Detective Coach Manager Director
+""".split())
+_ORG_CUES = frozenset("""
+Party Union Unions Council Institute Institution Committee Commission Campaign Trust Watch Association Society
+Foundation Agency Bank Ltd Plc plc Inc Corporation Corp Company Co Group Office Department Ministry Board
+Network Alliance Movement Federation Congress Assembly Parliament University College School Academy Hospital
+Service Services Authority Forum Centre Center Citizens Exchange Club Church Court Police Army Navy Force
+Bureau League Organisation Organization Press News Times Post Herald Journal Magazine Review Gazette Unit
+Government Senate Coalition Fund Funds Partnership Initiative Project Federation Confederation Chamber
+Airways Airlines Motors Holdings Industries Technologies Systems Media Records Studios Pictures Labs
+""".split())
+_EVENT_CUES = frozenset("""
+Day Days Week Month Year Festival Awards Award Games Cup Olympics Championship Championships Budget Act Bill
+Treaty War Prize Summit Conference Review Report Strategy Plan Manifesto Election Referendum
+""".split())
+_COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
+_DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
+_PERSON_AFTER = re.compile(
+    r"^(?:'s? )?(?:,? (?:who|whose)\b| (?:said|says|told|tells|argued|argues|added|adds|claimed|claims|"
+    r"wrote|writes|insisted|insists|warned|warns|believes|thinks|admitted|admits|tweeted|explained)\b|"
+    r", (?:the |a |an )?(?:[\w'-]+ ){0,4}(?:director|editor|leader|secretary|chair|chairman|chairwoman|"
+    r"head|founder|spokesman|spokeswoman|spokesperson|minister|MP|columnist|correspondent|chief|"
+    r"executive|president|member|candidate|councillor|activist|organiser|author|professor|economist|"
+    r"analyst|adviser|officer|campaigner|writer|journalist|lawyer|deputy|aide|manager|coach)\b)"
+)
+_ACRONYM = re.compile(rf"[{_UPPER}][{_UPPER}&]{{1,6}}s?")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int  # offsets into the article text
+    end: int
+    surface: str
+    entity_name: str
+    entity_type: str
+    paragraph_index: int
+    paragraph_role: str
+    sentence_index: int
+    in_quote: bool
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    tokens: list[str]
+    paragraph_index: int
+    sentence_index: int
+    sentence_initial: bool
+    person_evidence: bool = False
+    from_lexicon: bool = False
+    entity_type: str | None = None
+    entity_name: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def surface(self) -> str:
+        return " ".join(self.tokens)
+
+
+def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention]:
+    """Every PERSON, ORG and PLACE mention in the article, in text order."""
+    folded = matching_form(text)
+    candidates: list[_Candidate] = []
+    context = {}
+    for index, para in enumerate(paragraphs):
+        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded, para.start, para.end)]
+        quotes = _quote_spans(text, para)
+        sequences = [c for c in _sequence_candidates(folded, para, index, breaks) if c.entity_type]
+        lexical = _lexicon_candidates(folded, para, index, breaks)
+        candidates.extend(_longest_first(sequences + lexical))
+        context[index] = (para, quotes, breaks)
+    _define_acronyms(folded, candidates)
+    _resolve_within_article(candidates)
+    mentions = []
+    for c in sorted(candidates, key=lambda c: c.start):
+        if c.entity_type is None:
+            continue
+        para, quotes, _ = context[c.paragraph_index]
+        mentions.append(
+            Mention(
+                start=c.start,
+                end=c.end,
+                surface=text[c.start : c.end],
+                entity_name=c.entity_name or c.surface,
+                entity_type=c.entity_type,
+                paragraph_index=c.paragraph_index,
+                paragraph_role=para.role,
+                sentence_index=c.sentence_index,
+                in_quote=any(qs <= c.start < qe for qs, qe in quotes),
+            )
+        )
+    return mentions
+
+
+def _sentence_position(folded: str, para: Paragraph, breaks: list[int], start: int) -> tuple[int, bool]:
+    sentence = sum(1 for b in breaks if b <= start)
+    before = folded[para.start : start].rstrip(" \"'([")
+    initial = not before or before[-1] in ".!?:;-" or (before and folded[start - 1] in "\"'(")
+    return sentence, initial
+
+
+def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
+    spans, open_at = [], None
+    for m in re.finditer(r"[“”\"]", text[para.start : para.end]):
+        pos = para.start + m.start()
+        ch = m.group()
+        if ch == "“" or (ch == '"' and open_at is None):
+            open_at = pos
+        elif open_at is not None:
+            spans.append((open_at, pos + 1))
+            open_at = None
+    if open_at is not None:  # quotation runs to the paragraph end
+        spans.append((open_at, para.end))
+    return spans
+
+
+def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[int]) -> list[_Candidate]:
+    out = []
+    for m in _SEQUENCE.finditer(folded, para.start, para.end):
+        for start, end in _split_sequence(folded, m.start(), m.end()):
+            sentence, initial = _sentence_position(folded, para, breaks, start)
+            cand = _Candidate(start, end, folded[start:end].split(" "), index, sentence, initial)
+            _trim_and_classify(folded, cand)
+            if cand.tokens:
+                out.append(cand)
+    return out
+
+
+def _split_sequence(folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Break a raw capitalised run at stop words; keep connectors only inside organisation names."""
+    tokens = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", folded[start:end])]
+    pieces, current = [], []
+    for s, e in tokens:
+        word = folded[s:e]
+        if word in _STOP_TOKENS:
+            if current:
+                pieces.append(current)
+            current = []
+            continue
+        current.append((s, e))
+    if current:
+        pieces.append(current)
+    spans = []
+    for piece in pieces:
+        words = [folded[s:e] for s, e in piece]
+        has_connector = any(w[0].islower() or w == "&" for w in words)
+        if has_connector and not _is_org_name(words) and " ".join(words) not in ref.lexicon():
+            run = []
+            for (s, e), w in zip(piece, words):
+                if w[0].islower() or w == "&":
+                    if run:
+                        spans.append((run[0][0], run[-1][1]))
+                    run = []
+                else:
+                    run.append((s, e))
+            if run:
+                spans.append((run[0][0], run[-1][1]))
+        else:
+            # strip connectors left dangling at either end
+            while piece and (folded[piece[-1][0]].islower() or folded[piece[-1][0]] == "&"):
+                piece = piece[:-1]
+            while piece and (folded[piece[0][0]].islower() or folded[piece[0][0]] == "&"):
+                piece = piece[1:]
+            if piece:
+                spans.append((piece[0][0], piece[-1][1]))
+    return spans
+
+
+def _is_org_name(words: list[str]) -> bool:
+    capitals = [w for w in words if w[0].isupper()]
+    return any(w in _ORG_CUES for w in capitals)
+
+
+def _trim_and_classify(folded: str, c: _Candidate) -> None:
+    """Drop leading function words and titles (keeping them as evidence), then type the rest."""
+    while c.tokens and (c.tokens[0] in _LEADING_WORDS or c.tokens[0] in _HONORIFICS_DROPPED):
+        if c.tokens[0] in _HONORIFICS_DROPPED:
+            c.person_evidence = True
+        elif c.tokens[0] not in ("The",) or not c.sentence_initial:
+            c.sentence_initial = False
+        _drop_first(c)
+    stripped_titles = []
+    while len(c.tokens) > 1 and c.tokens[0] in _PERSON_TITLES and " ".join(c.tokens) not in ref.lexicon():
+        stripped_titles.append(c.tokens[0])
+        _drop_first(c)
+    if stripped_titles:
+        c.person_evidence = True
+        c.sentence_initial = False
+    if not c.tokens:
+        return
+    if c.tokens[0] in _HONORIFICS_KEPT and len(c.tokens) > 1:
+        c.person_evidence = True
+    after = folded[c.end : c.end + 120]
+    if _PERSON_AFTER.match(after):
+        c.person_evidence = True
+    c.entity_type, c.entity_name = _classify(c.tokens, c, after)
+
+
+def _drop_first(c: _Candidate) -> None:
+    c.start += len(c.tokens[0]) + 1
+    c.tokens = c.tokens[1:]
+
+
+def _classify(tokens: list[str], c: _Candidate, after: str) -> tuple[str | None, str | None]:
+    surface = " ".join(tokens)
+    entry = ref.lexicon().get(surface)
+    if entry is not None:
+        if entry.adjectival and not _noun_use(after):
+            return None, None
+        return entry.entity_type, entry.canonical
+    if tokens[-1] in _EVENT_CUES and len(tokens) > 1:
+        return None, None
+    if surface in ref.places() and not c.person_evidence:
+        return "PLACE", surface
+    if len(tokens) > 1 and tokens[0] in _COMPASS and " ".join(tokens[1:]) in ref.places():
+        return "PLACE", surface
+    if len(tokens) > 1 and (_is_org_name(tokens) or any(ref.lexicon().get(t, None) and ref.lexicon()[t].entity_type == "ORG" for t in tokens)):
+        return "ORG", surface
+    if c.person_evidence:
+        return "PERSON", surface
+    if len(tokens) == 1:
+        token = tokens[0]
+        if _ACRONYM.fullmatch(token) and not c.sentence_initial:
+            return "ORG", token.rstrip("s") if token.endswith("s") and token[:-1].isupper() else token
+        return None, None  # left for within-article resolution
+    if ref.is_first_name(tokens[0]) and len(tokens) <= 4:
+        return "PERSON", surface
+    if c.sentence_initial and ref.is_first_name(tokens[1]) and len(tokens) == 3:
+        return "PERSON", " ".join(tokens[1:])
+    return "ORG", surface
+
+
+def _noun_use(after: str) -> bool:
+    """True for "the Tories' plan" or "the Tory." but not "Tory attacks"."""
+    return after.startswith("'") or not re.match(r" [a-z]", after)
+
+
+def _lexicon_candidates(folded: str, para: Paragraph, index: int, breaks: list[int]) -> list[_Candidate]:
+    out = []
+    segment = folded[para.start : para.end]
+    for end_index, alias in ref.lexicon_automaton().iter(segment):
+        start = para.start + end_index - len(alias) + 1
+        end = para.start + end_index + 1
+        if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
+            continue
+        entry = ref.lexicon()[alias]
+        if entry.adjectival and not _noun_use(folded[end : end + 40]):
+            continue
+        sentence, initial = _sentence_position(folded, para, breaks, start)
+        cand = _Candidate(start, end, alias.split(" "), index, sentence, initial, from_lexicon=True)
+        cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
+        out.append(cand)
+    return out
+
+
+def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping candidates, the longer span winning; lexicon wins ties."""
+    chosen: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(candidates, key=lambda c: (-(c.end - c.start), not c.from_lexicon, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    return chosen
+
+
+def _define_acronyms(folded: str, candidates: list[_Candidate]) -> None:
+    """"Institute for Public Policy Research (IPPR)" makes IPPR an alias in this article."""
+    expansions = {}
+    for c in candidates:
+        if c.entity_type == "ORG" and len(c.tokens) > 1:
+            m = re.match(r" \(([A-Z][A-Z&]{1,7})\)", folded[c.end : c.end + 12])
+            if m and _initials_match(c.tokens, m.group(1)):
+                expansions[m.group(1)] = c.entity_name or c.surface
+    for c in candidates:
+        if len(c.tokens) == 1 and c.tokens[0] in expansions and not c.from_lexicon:
+            c.entity_type, c.entity_name = "ORG", expansions[c.tokens[0]]
+
+
+def _initials_match(tokens: list[str], acronym: str) -> bool:
+    initials = "".join(t[0] for t in tokens if t[0].isupper())
+    return acronym == initials or all(ch in initials for ch in acronym)
+
+
+def _resolve_within_article(candidates: list[_Candidate]) -> None:
+    """Surnames and first names to the nearest full name; unresolved single words are dropped."""
+    people = [c for c in candidates if c.entity_type == "PERSON" and len(c.tokens) > 1]
+    for c in candidates:
+        if len(c.tokens) != 1 or c.from_lexicon:
+            continue
+        if c.entity_type not in (None, "PERSON") and not (c.entity_type == "PLACE" and not c.person_evidence):
+            continue
+        token = c.tokens[0]
+        matches = [p for p in people if token in (p.tokens[-1], p.tokens[0])]
+        if matches:
+            before = [p for p in matches if p.start < c.start]
+            names = {p.entity_name for p in matches}
+            if before:
+                c.entity_type, c.entity_name = "PERSON", max(before, key=lambda p: p.start).entity_name
+            elif len(names) == 1:
+                c.entity_type, c.entity_name = "PERSON", names.pop()
+            else:
+                c.entity_type = None  # ambiguous: leave unresolved rather than guess
+            continue
+        if c.entity_type is None and c.person_evidence and not _DERIVED_SUFFIX.search(token):
+            c.entity_type, c.entity_name = "PERSON", token

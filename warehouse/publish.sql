@@ -1,0 +1,79 @@
+-- One load: replaces the rows of every file in the batch and marks deleted files.
+-- Runs inside a single transaction opened by the loader. Inputs are relations
+-- registered from Arrow by the loader (never values formatted into SQL):
+--   batch_files(source_file, sha256, size_bytes, encoding, status, reason)
+--   batch_articles(source_file, article_index, article_id, title, standfirst, byline, captions,
+--                  body, text, published_date, word_count, char_start, char_end)
+--   batch_mentions(source_file, article_index, char_start, char_end, surface, entity_name,
+--                  entity_type, paragraph_index, paragraph_role, sentence_index, in_quote)
+--   batch_deleted(source_file)
+--   batch_meta(extractor_version)
+
+CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
+    (md5_number_upper(kind || chr(31) || natural_key) >> 1)::BIGINT;
+CREATE OR REPLACE TEMP MACRO date_key_of(d) AS
+    coalesce(year(d) * 10000 + month(d) * 100 + day(d), 0)::INTEGER;
+
+-- 1. Forget what the batch's files held before.
+DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
+DELETE FROM fact_article WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
+
+-- 2. Source files: new ones inserted, changed ones updated, deleted ones marked.
+INSERT INTO dim_source_file
+SELECT stable_key('file', source_file), source_file, sha256, size_bytes, encoding, status, reason,
+       current_timestamp, current_timestamp
+FROM batch_files
+ON CONFLICT (source_file_key) DO UPDATE SET
+    sha256 = excluded.sha256, size_bytes = excluded.size_bytes, encoding = excluded.encoding,
+    status = excluded.status, reason = excluded.reason, last_loaded_at = excluded.last_loaded_at;
+UPDATE dim_source_file SET status = 'deleted', last_loaded_at = current_timestamp
+WHERE source_file IN (SELECT source_file FROM batch_deleted) AND status <> 'deleted';
+
+-- 3. Dimensions: new articles, entities, aliases and calendar days.
+INSERT INTO dim_article
+SELECT stable_key('article', article_id), article_id,
+       any_value(title), any_value(standfirst), any_value(byline), any_value(captions),
+       any_value(body), any_value(text), any_value(published_date)
+FROM batch_articles
+GROUP BY article_id
+ON CONFLICT DO NOTHING;
+
+INSERT INTO dim_entity
+SELECT DISTINCT stable_key('entity', entity_type || chr(31) || entity_name), entity_name, entity_type
+FROM batch_mentions
+ON CONFLICT DO NOTHING;
+
+INSERT INTO dim_date
+SELECT date_key_of(d), d, year(d), quarter(d), month(d), monthname(d), isoyear(d), week(d),
+       day(d), isodow(d), dayname(d), isodow(d) >= 6
+FROM (
+    SELECT unnest(generate_series(make_date(min(year(published_date)), 1, 1),
+                                  make_date(max(year(published_date)), 12, 31),
+                                  INTERVAL 1 DAY))::DATE AS d
+    FROM batch_articles
+    HAVING count(published_date) > 0
+)
+ON CONFLICT DO NOTHING;
+
+-- 4. Facts.
+INSERT INTO fact_article
+SELECT stable_key('file', a.source_file), a.article_index, stable_key('article', a.article_id),
+       date_key_of(a.published_date), a.char_start, a.char_end, a.word_count,
+       count(m.surface), count(DISTINCT m.entity_type || chr(31) || m.entity_name)
+FROM batch_articles a
+LEFT JOIN batch_mentions m USING (source_file, article_index)
+GROUP BY ALL;
+
+INSERT INTO fact_mention
+SELECT stable_key('file', m.source_file), m.article_index, stable_key('article', a.article_id),
+       stable_key('entity', m.entity_type || chr(31) || m.entity_name), date_key_of(a.published_date),
+       m.char_start, m.char_end, m.surface, m.paragraph_index, m.paragraph_role, m.sentence_index,
+       m.in_quote, (SELECT extractor_version FROM batch_meta)
+FROM batch_mentions m
+JOIN batch_articles a USING (source_file, article_index);
+
+-- 5. No orphans: dimensions keep only what some fact still references.
+DELETE FROM dim_article WHERE article_key NOT IN (SELECT article_key FROM fact_article);
+DELETE FROM dim_entity WHERE entity_key NOT IN (SELECT entity_key FROM fact_mention);
+DELETE FROM dim_entity_alias;
+INSERT INTO dim_entity_alias SELECT DISTINCT entity_key, surface FROM fact_mention;

@@ -1,0 +1,148 @@
+-- Star schema of the news-mentions warehouse. Applied on every load (idempotent).
+-- Surrogate keys are BIGINTs derived from the natural key with md5, so they are
+-- stable across rebuilds: an incremental load and a clean build give the same keys.
+
+CREATE TABLE IF NOT EXISTS dim_source_file (
+    source_file_key BIGINT PRIMARY KEY,
+    source_file     VARCHAR NOT NULL UNIQUE,
+    sha256          VARCHAR NOT NULL,
+    size_bytes      BIGINT NOT NULL,
+    encoding        VARCHAR,
+    status          VARCHAR NOT NULL CHECK (status IN ('loaded', 'rejected', 'deleted')),
+    reason          VARCHAR,
+    first_seen_at   TIMESTAMPTZ NOT NULL,
+    last_loaded_at  TIMESTAMPTZ NOT NULL
+);
+COMMENT ON TABLE dim_source_file IS 'One row per file name ever seen in the landing folder, describing its latest version.';
+COMMENT ON COLUMN dim_source_file.source_file_key IS 'Surrogate key (stable hash of the file name).';
+COMMENT ON COLUMN dim_source_file.source_file IS 'File name as dropped in the landing folder, without folder.';
+COMMENT ON COLUMN dim_source_file.sha256 IS 'SHA-256 of the file bytes last loaded.';
+COMMENT ON COLUMN dim_source_file.size_bytes IS 'Size of the file in bytes.';
+COMMENT ON COLUMN dim_source_file.encoding IS 'Character encoding the file was decoded from.';
+COMMENT ON COLUMN dim_source_file.status IS 'loaded, rejected (see reason) or deleted (gone from the landing folder; its data is kept).';
+COMMENT ON COLUMN dim_source_file.reason IS 'Why the file was rejected, in words.';
+COMMENT ON COLUMN dim_source_file.first_seen_at IS 'When the file name was first loaded.';
+COMMENT ON COLUMN dim_source_file.last_loaded_at IS 'When this file name was last (re)loaded or marked.';
+
+CREATE TABLE IF NOT EXISTS dim_article (
+    article_key     BIGINT PRIMARY KEY,
+    article_id      VARCHAR NOT NULL UNIQUE,
+    title           VARCHAR,
+    standfirst      VARCHAR,
+    byline          VARCHAR,
+    captions        VARCHAR,
+    body            VARCHAR NOT NULL,
+    text            VARCHAR NOT NULL,
+    published_date  DATE
+);
+COMMENT ON TABLE dim_article IS 'One row per distinct article content; the same article in two files shares this row.';
+COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key (stable hash of article_id).';
+COMMENT ON COLUMN dim_article.article_id IS 'Content hash of the normalised article text (NFC, folded quotes and dashes, collapsed whitespace).';
+COMMENT ON COLUMN dim_article.title IS 'Headline, or NULL when the article starts straight with body text.';
+COMMENT ON COLUMN dim_article.standfirst IS 'The one-paragraph summary under the headline, if any.';
+COMMENT ON COLUMN dim_article.byline IS 'Author bio lines at the end of the article ("X is associate director at IPPR").';
+COMMENT ON COLUMN dim_article.captions IS 'Photo captions ("... Photograph: Getty Images"), one per line.';
+COMMENT ON COLUMN dim_article.body IS 'Body paragraphs, separated by blank lines.';
+COMMENT ON COLUMN dim_article.text IS 'The whole article exactly as in the source file (after decoding); mention offsets point into it.';
+COMMENT ON COLUMN dim_article.published_date IS 'Publication date when the file carries one (a leading "date YYYY-MM-DD" line).';
+
+CREATE TABLE IF NOT EXISTS dim_entity (
+    entity_key      BIGINT PRIMARY KEY,
+    canonical_name  VARCHAR NOT NULL,
+    entity_type     VARCHAR NOT NULL CHECK (entity_type IN ('PERSON', 'ORG', 'PLACE')),
+    UNIQUE (canonical_name, entity_type)
+);
+COMMENT ON TABLE dim_entity IS 'One row per canonical entity (person, organisation or place) mentioned anywhere.';
+COMMENT ON COLUMN dim_entity.entity_key IS 'Surrogate key (stable hash of type and canonical name).';
+COMMENT ON COLUMN dim_entity.canonical_name IS 'Canonical name: full name of a person, expanded name of an organisation or place.';
+COMMENT ON COLUMN dim_entity.entity_type IS 'PERSON, ORG (parties, unions, media, bodies, companies) or PLACE.';
+
+CREATE TABLE IF NOT EXISTS dim_entity_alias (
+    entity_key      BIGINT NOT NULL,
+    alias           VARCHAR NOT NULL,
+    PRIMARY KEY (entity_key, alias)
+);
+COMMENT ON TABLE dim_entity_alias IS 'Every distinct surface string that was resolved to an entity.';
+COMMENT ON COLUMN dim_entity_alias.entity_key IS 'The entity (dim_entity).';
+COMMENT ON COLUMN dim_entity_alias.alias IS 'A string found in the text for it, e.g. Miliband for Ed Miliband.';
+
+CREATE TABLE IF NOT EXISTS dim_date (
+    date_key        INTEGER PRIMARY KEY,
+    full_date       DATE UNIQUE,
+    year            INTEGER,
+    quarter         INTEGER,
+    month           INTEGER,
+    month_name      VARCHAR,
+    iso_year        INTEGER,
+    iso_week        INTEGER,
+    day_of_month    INTEGER,
+    iso_weekday     INTEGER,
+    weekday_name    VARCHAR,
+    is_weekend      BOOLEAN
+);
+COMMENT ON TABLE dim_date IS 'Calendar of every day in the years the data spans, plus date_key 0 for an unknown date.';
+COMMENT ON COLUMN dim_date.date_key IS 'YYYYMMDD, or 0 for unknown.';
+COMMENT ON COLUMN dim_date.full_date IS 'The calendar date (NULL for the unknown member).';
+COMMENT ON COLUMN dim_date.year IS 'Calendar year.';
+COMMENT ON COLUMN dim_date.quarter IS 'Calendar quarter, 1-4.';
+COMMENT ON COLUMN dim_date.month IS 'Month number, 1-12.';
+COMMENT ON COLUMN dim_date.month_name IS 'Month name in English.';
+COMMENT ON COLUMN dim_date.iso_year IS 'ISO-8601 week-numbering year.';
+COMMENT ON COLUMN dim_date.iso_week IS 'ISO-8601 week number, 1-53.';
+COMMENT ON COLUMN dim_date.day_of_month IS 'Day of the month, 1-31.';
+COMMENT ON COLUMN dim_date.iso_weekday IS 'ISO weekday: 1 = Monday ... 7 = Sunday.';
+COMMENT ON COLUMN dim_date.weekday_name IS 'Weekday name in English.';
+COMMENT ON COLUMN dim_date.is_weekend IS 'Saturday or Sunday.';
+INSERT INTO dim_date (date_key) VALUES (0) ON CONFLICT DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS fact_article (
+    source_file_key BIGINT NOT NULL,
+    article_index   INTEGER NOT NULL,
+    article_key     BIGINT NOT NULL,
+    date_key        INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL,
+    char_end        INTEGER NOT NULL,
+    word_count      INTEGER NOT NULL,
+    mention_count   INTEGER NOT NULL,
+    entity_count    INTEGER NOT NULL
+);
+COMMENT ON TABLE fact_article IS 'Grain: one article occurrence in a source file.';
+COMMENT ON COLUMN fact_article.source_file_key IS 'The file it was found in (dim_source_file).';
+COMMENT ON COLUMN fact_article.article_index IS '1-based position of the article within its file.';
+COMMENT ON COLUMN fact_article.article_key IS 'The article content (dim_article).';
+COMMENT ON COLUMN fact_article.date_key IS 'Publication date (dim_date); 0 when unknown.';
+COMMENT ON COLUMN fact_article.char_start IS 'Offset of the article start in the decoded file.';
+COMMENT ON COLUMN fact_article.char_end IS 'Offset just past the article end in the decoded file.';
+COMMENT ON COLUMN fact_article.word_count IS 'Words in the article (all paragraphs).';
+COMMENT ON COLUMN fact_article.mention_count IS 'Entity mentions found in this article occurrence.';
+COMMENT ON COLUMN fact_article.entity_count IS 'Distinct entities mentioned in this article occurrence.';
+
+CREATE TABLE IF NOT EXISTS fact_mention (
+    source_file_key BIGINT NOT NULL,
+    article_index   INTEGER NOT NULL,
+    article_key     BIGINT NOT NULL,
+    entity_key      BIGINT NOT NULL,
+    date_key        INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL,
+    char_end        INTEGER NOT NULL,
+    surface         VARCHAR NOT NULL,
+    paragraph_index INTEGER NOT NULL,
+    paragraph_role  VARCHAR NOT NULL,
+    sentence_index  INTEGER NOT NULL,
+    in_quote        BOOLEAN NOT NULL,
+    extractor_version VARCHAR NOT NULL
+);
+COMMENT ON TABLE fact_mention IS 'Grain: one mention of an entity at one place in one article occurrence.';
+COMMENT ON COLUMN fact_mention.source_file_key IS 'The file (dim_source_file).';
+COMMENT ON COLUMN fact_mention.article_index IS '1-based position of the article within its file.';
+COMMENT ON COLUMN fact_mention.article_key IS 'The article (dim_article).';
+COMMENT ON COLUMN fact_mention.entity_key IS 'The entity mentioned (dim_entity).';
+COMMENT ON COLUMN fact_mention.date_key IS 'Publication date of the article (dim_date); 0 when unknown.';
+COMMENT ON COLUMN fact_mention.char_start IS 'Offset of the mention in dim_article.text.';
+COMMENT ON COLUMN fact_mention.char_end IS 'Offset just past the mention in dim_article.text.';
+COMMENT ON COLUMN fact_mention.surface IS 'The exact text of the mention.';
+COMMENT ON COLUMN fact_mention.paragraph_index IS '0-based paragraph of the article the mention is in.';
+COMMENT ON COLUMN fact_mention.paragraph_role IS 'title, standfirst, body, bio or caption.';
+COMMENT ON COLUMN fact_mention.sentence_index IS '0-based sentence within the paragraph.';
+COMMENT ON COLUMN fact_mention.in_quote IS 'True when the mention sits inside a direct quotation.';
+COMMENT ON COLUMN fact_mention.extractor_version IS 'Version of the extraction rules that produced it.';
