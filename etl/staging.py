@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -109,6 +109,19 @@ class Stage:
         frame = mentions_frame(articles)
         _write_atomic(target, frame.write_parquet)
         return frame.height
+
+
+    def articles(self, sha256s: Sequence[str]) -> pl.LazyFrame:
+        """Staged articles of these file versions (already split)."""
+        return _scan([self.article_path(s) for s in dict.fromkeys(sha256s)], ARTICLE_SCHEMA)
+
+    def mentions(self, sha256s: Sequence[str]) -> pl.LazyFrame:
+        """Staged mentions of these file versions (already extracted)."""
+        return _scan([self.mention_path(s) for s in dict.fromkeys(sha256s)], MENTION_SCHEMA)
+
+
+def _scan(paths: list[Path], schema: dict) -> pl.LazyFrame:
+    return pl.scan_parquet(paths, schema=schema) if paths else pl.LazyFrame(schema=schema)
 
 
 def articles_frame(sha256: str, text: str) -> pl.DataFrame:

@@ -1,0 +1,87 @@
+"""Command line: `python -m etl build [--landing DIR] [--warehouse FILE]`.
+
+Runs the same Dagster job as the UI, in process, and prints what the load did.
+Exit status: 0 on success, 1 when the run or a blocking check failed, 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from etl import paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="ingest new and changed files and publish them to the warehouse")
+    build.add_argument("--landing", type=Path, default=None,
+                       help=f"landing folder (default: ${paths.LANDING_ENV} or {paths.DEFAULT_LANDING})")
+    build.add_argument("--warehouse", type=Path, default=None,
+                       help=f"DuckDB file (default: ${paths.WAREHOUSE_ENV} or {paths.DEFAULT_WAREHOUSE})")
+    args = parser.parse_args(argv)
+
+    landing = (args.landing or paths.landing_dir()).resolve()
+    warehouse = (args.warehouse or paths.warehouse_file()).resolve()
+    if not landing.is_dir():
+        print(f"error: landing folder {landing} does not exist or is not a folder", file=sys.stderr)
+        return 2
+    return run_build(landing, warehouse)
+
+
+def run_build(landing: Path, warehouse: Path) -> int:
+    import dagster as dg
+
+    from etl.definitions import build_definitions
+
+    started = time.perf_counter()
+    job = build_definitions(landing, warehouse).resolve_job_def("ingest_job")
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    with instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    metadata = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        metadata[materialization.asset_key.to_user_string()] = {k: v.value for k, v in materialization.metadata.items()}
+    failed_checks = [
+        f"{e.asset_key.to_user_string()}.{e.check_name}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ]
+    print(summary(landing, warehouse, metadata, failed_checks, time.perf_counter() - started))
+    if not result.success:
+        print("error: the run failed; see the log above for the failing step", file=sys.stderr)
+        return 1
+    return 0
+
+
+def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[str], seconds: float) -> str:
+    files = metadata.get("landing_files", {})
+    articles = metadata.get("staged_articles", {})
+    lines = [
+        f"landing   {landing}",
+        f"warehouse {warehouse}",
+        "files     " + ", ".join(
+            f"{files.get(f'files_{kind}', 0)} {kind}" for kind in ("new", "changed", "unchanged", "deleted")
+        ) + f", {articles.get('files_rejected', 0)} rejected",
+        f"this load {articles.get('dagster/row_count', 0)} articles, "
+        f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions",
+        f"warehouse {metadata.get('fact_article', {}).get('dagster/row_count', '?')} articles, "
+        f"{metadata.get('fact_mention', {}).get('dagster/row_count', '?')} mentions, "
+        f"{metadata.get('dim_entity', {}).get('dagster/row_count', '?')} entities",
+        f"checks    {'all passed' if not failed_checks else 'FAILED: ' + ', '.join(failed_checks)}",
+        f"seconds   {seconds:.1f}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

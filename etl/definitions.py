@@ -1,0 +1,29 @@
+"""Code location: every asset, check, job, sensor and schedule with its resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from etl import paths
+from etl.defs import assets, automation, checks
+from etl.defs.resources import LandingFolder, Warehouse
+
+
+def build_definitions(landing: Path | None = None, warehouse: Path | None = None) -> dg.Definitions:
+    """The one graph the UI, the sensor, the schedule and `python -m etl build` all run."""
+    return dg.Definitions(
+        assets=dg.load_assets_from_modules([assets]),
+        asset_checks=dg.load_asset_checks_from_modules([checks]),
+        jobs=[automation.ingest_job],
+        sensors=[automation.landing_sensor],
+        schedules=[automation.daily_ingest],
+        resources={
+            "landing": LandingFolder(path=str(landing or paths.landing_dir())),
+            "warehouse": Warehouse(path=str(warehouse or paths.warehouse_file())),
+        },
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,1 @@
+"""The Dagster layer: assets, checks, resources and automation wiring the pure stages."""
