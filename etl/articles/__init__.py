@@ -128,12 +128,12 @@ def _segments(text: str) -> list[tuple[int, int]]:
     for sep in _SEPARATOR.finditer(text):
         boundary_start = sep.start()
         line_start = text.rfind("\n", 0, max(sep.start() - 1, 0)) + 1
-        if line_start < sep.start() and _CREDIT_LINE.fullmatch(text, line_start, sep.start() - 1):
+        if cursor <= line_start < sep.start() and _CREDIT_LINE.fullmatch(text, line_start, sep.start() - 1):
             boundary_start = line_start
         spans.append((cursor, boundary_start))
         cursor = sep.end()
     spans.append((cursor, len(text)))
-    return spans
+    return [(start, end) for start, end in spans if start < end]
 
 
 def _parse_segment(text: str, start: int, end: int, index: int) -> Article | None:

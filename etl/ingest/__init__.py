@@ -101,7 +101,13 @@ def _decode_bytes(data: bytes) -> tuple[str, str]:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
+    # A few stray high bytes in English text also decode "cleanly" as a CJK multi-byte
+    # code page that no language supports; the library's coherence score tells them apart.
+    coherent = [match for match in results if match.coherence > 0]
+    if best is not None and best.coherence == 0 and coherent:
+        best = max(coherent, key=lambda match: (match.coherence, -match.chaos))
     if best is None:
         raise RejectedFile("The file is not text in any known encoding (binary or corrupt data).")
     return str(best), best.encoding

@@ -35,7 +35,7 @@ Then There These They This Those Though Thus To Under Unlike Until Was We Well W
 Which While Who Why With Within Without Yes Yet You Your Here Just Also Like Once Last Next New
 """.split())
 _STOP_TOKENS = frozenset("""
-I MP MPs MEP MEPs MSP MSPs AM AMs PM QC KC CEO TV OK GDP VAT CLP CLPs PPE AI Q&A UN-
+I MP MPs MEP MEPs MSP MSPs AM AMs PM QC KC CEO TV OK GDP VAT CLP CLPs PPE AGM EGM
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 January February March April June July August September October November December
 """.split())
@@ -60,6 +60,13 @@ _EVENT_CUES = frozenset("""
 Day Days Week Month Year Festival Awards Award Games Cup Olympics Championship Championships Budget Act Bill
 Treaty War Prize Summit Conference Review Report Strategy Plan Manifesto Election Referendum
 """.split())
+_OFFICES = frozenset("""
+President Chancellor Minister Secretary Senator Governor Mayor Judge King Queen Prince Princess Pope
+Commissioner Ambassador General Colonel Captain Speaker Premier
+""".split())
+_ROLE_WORDS = frozenset("Associate Assistant Senior Editor Director Correspondent Officer Spokesman Spokeswoman Head".split())
+_EVENT_AFTER = re.compile(r"'s? (?:[A-Z][\w]+ )*(?:Day|Week|Month|Festival|Awards?|Cup|Prize)\b")
+_ROMAN = re.compile(r"[IVX]{1,4}")
 _COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
 _DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
 _PERSON_AFTER = re.compile(
@@ -94,7 +101,9 @@ class _Candidate:
     paragraph_index: int
     sentence_index: int
     sentence_initial: bool
+    honorific: bool = False  # Mr, Lord, a title such as Home Secretary before the name
     person_evidence: bool = False
+    typed_by_default: bool = False  # an unknown multi-word name, typed ORG for want of evidence
     from_lexicon: bool = False
     entity_type: str | None = None
     entity_name: str | None = None
@@ -113,7 +122,7 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
     for index, para in enumerate(paragraphs):
         breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded, para.start, para.end)]
         quotes = _quote_spans(text, para)
-        sequences = [c for c in _sequence_candidates(folded, para, index, breaks) if c.entity_type]
+        sequences = _sequence_candidates(folded, para, index, breaks)
         lexical = _lexicon_candidates(folded, para, index, breaks)
         candidates.extend(_longest_first(sequences + lexical))
         context[index] = (para, quotes, breaks)
@@ -168,7 +177,7 @@ def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[
         for start, end in _split_sequence(folded, m.start(), m.end()):
             sentence, initial = _sentence_position(folded, para, breaks, start)
             cand = _Candidate(start, end, folded[start:end].split(" "), index, sentence, initial)
-            _trim_and_classify(folded, cand)
+            _trim_and_classify(folded, cand, para)
             if cand.tokens:
                 out.append(cand)
     return out
@@ -186,6 +195,9 @@ def _split_sequence(folded: str, start: int, end: int) -> list[tuple[int, int]]:
             current = []
             continue
         current.append((s, e))
+        if _ROMAN.fullmatch(word) and len(current) > 1:  # "Henry IV Part II": a regnal number ends a name
+            pieces.append(current)
+            current = []
     if current:
         pieces.append(current)
     spans = []
@@ -219,28 +231,29 @@ def _is_org_name(words: list[str]) -> bool:
     return any(w in _ORG_CUES for w in capitals)
 
 
-def _trim_and_classify(folded: str, c: _Candidate) -> None:
-    """Drop leading function words and titles (keeping them as evidence), then type the rest."""
-    while c.tokens and (c.tokens[0] in _LEADING_WORDS or c.tokens[0] in _HONORIFICS_DROPPED):
-        if c.tokens[0] in _HONORIFICS_DROPPED:
-            c.person_evidence = True
-        elif c.tokens[0] not in ("The",) or not c.sentence_initial:
+def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
+    """Drop leading function words, honorifics and titles (keeping them as evidence), then type the rest."""
+    while c.tokens and (c.tokens[0] in _LEADING_WORDS or c.tokens[0] in _HONORIFICS_DROPPED or c.tokens[0][0].islower()):
+        c.honorific |= c.tokens[0] in _HONORIFICS_DROPPED
+        c.sentence_initial = False  # what follows is capitalised for being a name
+        _drop_first(c)
+    if len(c.tokens) > 1 and c.tokens[0] in _PERSON_TITLES and " ".join(c.tokens) not in ref.lexicon():
+        titles = []
+        while len(c.tokens) > len(titles) + 1 and c.tokens[len(titles)] in _PERSON_TITLES:
+            titles.append(c.tokens[len(titles)])
+        rest = c.tokens[len(titles):]
+        if ref.is_first_name(rest[0]) or (len(rest) == 1 and _OFFICES & set(titles)):
+            for _ in titles:
+                _drop_first(c)
+            c.honorific = True
             c.sentence_initial = False
-        _drop_first(c)
-    stripped_titles = []
-    while len(c.tokens) > 1 and c.tokens[0] in _PERSON_TITLES and " ".join(c.tokens) not in ref.lexicon():
-        stripped_titles.append(c.tokens[0])
-        _drop_first(c)
-    if stripped_titles:
-        c.person_evidence = True
-        c.sentence_initial = False
     if not c.tokens:
         return
     if c.tokens[0] in _HONORIFICS_KEPT and len(c.tokens) > 1:
-        c.person_evidence = True
+        c.honorific = True
     after = folded[c.end : c.end + 120]
-    if _PERSON_AFTER.match(after):
-        c.person_evidence = True
+    opens_bio = para.role == "bio" and c.start == para.start and len(c.tokens) > 1
+    c.person_evidence = c.honorific or opens_bio or bool(_PERSON_AFTER.match(after))
     c.entity_type, c.entity_name = _classify(c.tokens, c, after)
 
 
@@ -256,26 +269,34 @@ def _classify(tokens: list[str], c: _Candidate, after: str) -> tuple[str | None,
         if entry.adjectival and not _noun_use(after):
             return None, None
         return entry.entity_type, entry.canonical
-    if tokens[-1] in _EVENT_CUES and len(tokens) > 1:
+    if (tokens[-1] in _EVENT_CUES and len(tokens) > 1) or _EVENT_AFTER.match(after):
         return None, None
-    if surface in ref.places() and not c.person_evidence:
+    if all(t in _PERSON_TITLES or t in _ROLE_WORDS for t in tokens):
+        return None, None
+    if len(tokens) > 1 and _ROMAN.fullmatch(tokens[-1]) and not ref.is_first_name(tokens[0]):
+        return None, None  # "Part II", "World War II": numbered things, not regnal names
+    if surface in ref.places() and not c.honorific:
         return "PLACE", surface
     if len(tokens) > 1 and tokens[0] in _COMPASS and " ".join(tokens[1:]) in ref.places():
         return "PLACE", surface
-    if len(tokens) > 1 and (_is_org_name(tokens) or any(ref.lexicon().get(t, None) and ref.lexicon()[t].entity_type == "ORG" for t in tokens)):
+    if len(tokens) > 1 and (_is_org_name(tokens) or any(_is_lexicon_org(t) for t in tokens)):
         return "ORG", surface
-    if c.person_evidence:
+    if c.honorific or (c.person_evidence and (len(tokens) > 1 or not c.sentence_initial)):
         return "PERSON", surface
     if len(tokens) == 1:
         token = tokens[0]
         if _ACRONYM.fullmatch(token) and not c.sentence_initial:
-            return "ORG", token.rstrip("s") if token.endswith("s") and token[:-1].isupper() else token
+            return "ORG", token[:-1] if token.endswith("s") and token[:-1].isupper() else token
         return None, None  # left for within-article resolution
     if ref.is_first_name(tokens[0]) and len(tokens) <= 4:
         return "PERSON", surface
-    if c.sentence_initial and ref.is_first_name(tokens[1]) and len(tokens) == 3:
-        return "PERSON", " ".join(tokens[1:])
+    c.typed_by_default = True
     return "ORG", surface
+
+
+def _is_lexicon_org(token: str) -> bool:
+    entry = ref.lexicon().get(token)
+    return entry is not None and entry.entity_type == "ORG"
 
 
 def _noun_use(after: str) -> bool:
@@ -302,10 +323,11 @@ def _lexicon_candidates(folded: str, para: Paragraph, index: int, breaks: list[i
 
 
 def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Non-overlapping candidates, the longer span winning; lexicon wins ties."""
+    """Non-overlapping candidates: the longer span wins, then a typed one, then the lexicon's."""
     chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []
-    for c in sorted(candidates, key=lambda c: (-(c.end - c.start), not c.from_lexicon, c.start)):
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.entity_type is None, not c.from_lexicon, c.start))
+    for c in ranked:
         if any(c.start < e and s < c.end for s, e in taken):
             continue
         chosen.append(c)
@@ -333,6 +355,10 @@ def _initials_match(tokens: list[str], acronym: str) -> bool:
 
 def _resolve_within_article(candidates: list[_Candidate]) -> None:
     """Surnames and first names to the nearest full name; unresolved single words are dropped."""
+    singles = {c.tokens[0] for c in candidates if len(c.tokens) == 1 and not c.from_lexicon}
+    for c in candidates:
+        if c.typed_by_default and len(c.tokens) == 2 and c.tokens[-1] in singles:
+            c.entity_type = "PERSON"  # referred to later by surname alone, as papers do with people
     people = [c for c in candidates if c.entity_type == "PERSON" and len(c.tokens) > 1]
     for c in candidates:
         if len(c.tokens) != 1 or c.from_lexicon:
@@ -351,5 +377,5 @@ def _resolve_within_article(candidates: list[_Candidate]) -> None:
             else:
                 c.entity_type = None  # ambiguous: leave unresolved rather than guess
             continue
-        if c.entity_type is None and c.person_evidence and not _DERIVED_SUFFIX.search(token):
+        if c.entity_type is None and c.person_evidence and not c.sentence_initial and not _DERIVED_SUFFIX.search(token):
             c.entity_type, c.entity_name = "PERSON", token

@@ -1,0 +1,76 @@
+import pytest
+
+from etl.articles import matching_form, split_articles
+from etl.ingest import decode
+
+from conftest import SEEDS
+
+
+def _articles(name: str):
+    return split_articles(decode((SEEDS / name).read_bytes()).text)
+
+
+def test_seed_files_split_exactly_as_the_gold_says(gold):
+    by_file = {}
+    for record in gold:
+        by_file.setdefault(record["file"], []).append(record)
+    assert len(by_file) == 5
+    for name, expected in by_file.items():
+        articles = _articles(name)
+        assert len(articles) == len(expected), name
+        for article, record in zip(articles, expected):
+            assert article.title == record["title"]
+            assert [article.char_start, article.char_end] == record["char_span"]
+            assert article.standfirst == record["standfirst"]
+            assert article.body.startswith(record["first_body_60"])
+
+
+def test_boundary_lines_belong_to_no_article():
+    for path in SEEDS.iterdir():
+        for article in split_articles(decode(path.read_bytes()).text):
+            assert "Show Hide image" not in article.text
+            assert not article.text.endswith(("Photo: Getty", "Photo:Getty", "Getty"))
+
+
+def test_leading_date_metadata_becomes_published_date():
+    (article,) = _articles("004_1dfb63bf47ca936e.txt")
+    assert str(article.published_date) == "2017-08-07"
+    assert article.title is None
+    assert article.text.startswith("Labour activists, MPs and some trade union leaders")
+
+
+def test_bios_and_captions_are_told_apart_from_body():
+    first, second = _articles("000_7e8e55041918a3c3.txt")
+    assert first.byline == "Sarah Mulley is Associate Director at IPPR\nSarah Mulley is associate director at IPPR."
+    assert first.captions == "Labour leader Ed Miliband. Photograph: Getty Images"
+    assert "Photograph" not in first.body
+    assert second.byline.startswith("Stephen Bush is special correspondent at the\xa0New Statesman.")
+    (_, sexism) = _articles("001_666f149987165847.txt")
+    assert sexism.byline == "Bex Bailey was on Labour’s national executive committee from 2014 to 2016."
+    assert sexism.body.endswith("prove it is serious about women’s equality.")
+
+
+def test_file_without_separator_is_one_article():
+    (article,) = _articles("002_a314f3057370094f.txt")
+    assert article.title == "Rearguard action by the far-Left"
+    assert article.word_count > 500
+
+
+def test_article_id_is_shared_by_identical_articles_in_different_files():
+    text = decode((SEEDS / "002_a314f3057370094f.txt").read_bytes()).text
+    (a,) = split_articles(text)
+    (b,) = split_articles(text.replace("\n", "\r\n").replace("\r\n", "\n") + "\n\n\n")
+    (c,) = split_articles(text.replace("Labour", "Tory"))
+    assert a.article_id == b.article_id != c.article_id
+
+
+@pytest.mark.parametrize("text", ["just one line", "Title\n\nBody.", "\n\n  \n", "Show Hide image\nShow Hide image"])
+def test_unknown_shapes_never_raise(text):
+    for article in split_articles(text):
+        assert article.text == text[article.char_start : article.char_end]
+
+
+def test_matching_form_keeps_offsets():
+    text = "“Miliband’s” – said\xa0Ms Majid"
+    assert matching_form(text) == "\"Miliband's\" - said Ms Majid"
+    assert len(matching_form(text)) == len(text)

@@ -1,0 +1,59 @@
+from pathlib import Path
+
+import pytest
+
+from etl.ingest import RejectedFile, decode, discover, fingerprint
+
+from conftest import BBC, SEEDS
+
+
+def test_discover_lists_only_visible_txt_files(tmp_path: Path):
+    for name in ("b.txt", "a.TXT", ".hidden.txt", "notes.md", "image.jpg"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "sub").mkdir()
+    assert [p.name for p in discover(tmp_path)] == ["a.TXT", "b.txt"]
+
+
+def test_discover_skips_links_out_of_the_landing_folder(tmp_path: Path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret")
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "link.txt").symlink_to(outside)
+    (landing / "real.txt").write_text("news")
+    assert [p.name for p in discover(landing)] == ["real.txt"]
+
+
+def test_fingerprint_of_a_seed_file():
+    record, data = fingerprint(SEEDS / "002_a314f3057370094f.txt")
+    assert record.size_bytes == 3836 == len(data)
+    assert len(record.sha256) == 64
+
+
+def test_utf8_seed_keeps_curly_quotes():
+    text = decode((SEEDS / "000_7e8e55041918a3c3.txt").read_bytes()).text
+    assert text.startswith("Labour is developing the right instincts on immigration\n\nMiliband’s mea culpa")
+
+
+def test_windows_1252_bbc_file_keeps_its_pound_sign():
+    decoded = decode((BBC / "sport" / "199.txt").read_bytes())
+    assert "£" in decoded.text
+    assert "\ufffd" not in decoded.text
+
+
+def test_bom_and_crlf_are_normalised():
+    decoded = decode("Title\r\n\r\nBody costs £1,400.\r\n".encode("utf-8-sig"))
+    assert decoded.text == "Title\n\nBody costs £1,400.\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"  \n\t\n  ", "only whitespace"),
+        (bytes(range(256)) * 20, "binary"),
+    ],
+)
+def test_unusable_files_are_rejected_with_a_reason(data: bytes, reason: str):
+    with pytest.raises(RejectedFile, match=reason):
+        decode(data)
