@@ -70,7 +70,7 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
         f"landing   {landing}",
         f"warehouse {warehouse}",
         "files     " + ", ".join(
-            f"{files.get(f'files_{kind}', 0)} {kind}" for kind in ("new", "changed", "unchanged", "deleted")
+            f"{files.get(f'files_{kind}', 0)} {kind}" for kind in ("new", "changed", "outdated", "unchanged", "deleted")
         ) + f", {articles.get('files_rejected', 0)} rejected",
         f"this load {articles.get('dagster/row_count', 0)} articles, "
         f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions",

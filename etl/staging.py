@@ -21,6 +21,9 @@ from etl.articles import SPLITTER_VERSION, Paragraph, split_articles
 from etl.ingest import RejectedFile, decode
 from etl.mentions import EXTRACTOR_VERSION, extract_mentions
 
+#: Changes whenever splitting or extraction would give different rows for the same bytes.
+PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}"
+
 PARAGRAPH_TYPE = pl.List(pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32}))
 ARTICLE_SCHEMA = {
     "sha256": pl.String,

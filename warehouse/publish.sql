@@ -7,7 +7,7 @@
 --   batch_mentions(source_file, article_index, char_start, char_end, surface, entity_name,
 --                  entity_type, paragraph_index, paragraph_role, sentence_index, in_quote)
 --   batch_deleted(source_file)
---   batch_meta(extractor_version)
+--   batch_meta(extractor_version, pipeline_version)
 
 CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
     (md5_number_upper(kind || chr(31) || natural_key) >> 1)::BIGINT;
@@ -21,11 +21,12 @@ DELETE FROM fact_article WHERE source_file_key IN (SELECT stable_key('file', sou
 -- 2. Source files: new ones inserted, changed ones updated, deleted ones marked.
 INSERT INTO dim_source_file
 SELECT stable_key('file', source_file), source_file, sha256, size_bytes, encoding, status, reason,
-       current_timestamp, current_timestamp
+       (SELECT pipeline_version FROM batch_meta), current_timestamp, current_timestamp
 FROM batch_files
 ON CONFLICT (source_file_key) DO UPDATE SET
     sha256 = excluded.sha256, size_bytes = excluded.size_bytes, encoding = excluded.encoding,
-    status = excluded.status, reason = excluded.reason, last_loaded_at = excluded.last_loaded_at;
+    status = excluded.status, reason = excluded.reason, pipeline_version = excluded.pipeline_version,
+    last_loaded_at = excluded.last_loaded_at;
 UPDATE dim_source_file SET status = 'deleted', last_loaded_at = current_timestamp
 WHERE source_file IN (SELECT source_file FROM batch_deleted) AND status <> 'deleted';
 

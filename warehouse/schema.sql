@@ -10,6 +10,7 @@ CREATE TABLE IF NOT EXISTS dim_source_file (
     encoding        VARCHAR,
     status          VARCHAR NOT NULL CHECK (status IN ('loaded', 'rejected', 'deleted')),
     reason          VARCHAR,
+    pipeline_version VARCHAR,
     first_seen_at   TIMESTAMPTZ NOT NULL,
     last_loaded_at  TIMESTAMPTZ NOT NULL
 );
@@ -21,6 +22,7 @@ COMMENT ON COLUMN dim_source_file.size_bytes IS 'Size of the file in bytes.';
 COMMENT ON COLUMN dim_source_file.encoding IS 'Character encoding the file was decoded from.';
 COMMENT ON COLUMN dim_source_file.status IS 'loaded, rejected (see reason) or deleted (gone from the landing folder; its data is kept).';
 COMMENT ON COLUMN dim_source_file.reason IS 'Why the file was rejected, in words.';
+COMMENT ON COLUMN dim_source_file.pipeline_version IS 'Splitter and extractor versions that produced its rows; a newer pipeline reprocesses the file.';
 COMMENT ON COLUMN dim_source_file.first_seen_at IS 'When the file name was first loaded.';
 COMMENT ON COLUMN dim_source_file.last_loaded_at IS 'When this file name was last (re)loaded or marked.';
 

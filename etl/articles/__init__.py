@@ -36,7 +36,7 @@ _BIO = re.compile(
     r"|(?:Follow|Twitter:?)[ \t\xa0]+@?\w)"
 )
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_SENTENCE_END = re.compile(r"[.…:;,]['’\"”)]*$")
+_SENTENCE_END = re.compile(r"(?:(?<!\.)\.|[:;,])['’\"”)]*$")  # an ellipsis may end a headline
 
 TITLE_MAX_CHARS = 200
 STANDFIRST_MAX_WORDS = 60

@@ -9,7 +9,9 @@ import polars as pl
 from etl import load
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import discover, fingerprint
+from etl.articles import SPLITTER_VERSION
 from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION
+from etl.staging import PIPELINE_VERSION
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 MAX_REJECTED_SHARE = 0.5
@@ -20,10 +22,10 @@ MANIFEST_SCHEMA = {
     "path": pl.String,
     "size_bytes": pl.Int64,
     "sha256": pl.String,
-    "change": pl.String,  # new | changed | unchanged | deleted | unreadable
+    "change": pl.String,  # new | changed | outdated | unchanged | deleted | unreadable
     "error": pl.String,
 }
-TO_PROCESS = ("new", "changed", "unreadable")
+TO_PROCESS = ("new", "changed", "outdated", "unreadable")
 
 
 @dg.asset(
@@ -50,18 +52,17 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
         except OSError as exc:
             rows.append((path.name, str(path), None, None, "unreadable", f"The file could not be read: {exc.strerror}."))
             continue
-        previous = known.get(record.source_file)
-        change = "new" if previous is None else "unchanged" if previous[0] == record.sha256 else "changed"
-        rows.append((record.source_file, str(path), record.size_bytes, record.sha256, change, None))
+        rows.append((record.source_file, str(path), record.size_bytes, record.sha256,
+                     _change(known.get(record.source_file), record.sha256), None))
     present = {r[0] for r in rows}
-    rows += [(name, None, None, sha, "deleted", None)
-             for name, (sha, status) in known.items() if name not in present and status != "deleted"]
+    rows += [(name, None, None, known_file.sha256, "deleted", None)
+             for name, known_file in known.items() if name not in present and known_file.status != "deleted"]
     manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA, orient="row")
     counts = dict(manifest.group_by("change").len().iter_rows())
     unreadable = manifest.filter(pl.col("change") == "unreadable")
     yield dg.Output(manifest, metadata={
         "dagster/row_count": manifest.height,
-        **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "unchanged", "deleted", "unreadable")},
+        **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted", "unreadable")},
     })
     yield dg.AssetCheckResult(
         check_name="all_files_readable",
@@ -77,10 +78,20 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     )
 
 
+def _change(previous: load.LoadedFile | None, sha256: str) -> str:
+    if previous is None:
+        return "new"
+    if previous.sha256 != sha256:
+        return "changed"
+    if previous.pipeline_version != PIPELINE_VERSION:
+        return "outdated"  # processed by older decoding, splitting or extraction rules
+    return "unchanged"
+
+
 @dg.asset(
     group_name="transform",
     kinds={"python", "polars"},
-    code_version="articles-1",
+    code_version=SPLITTER_VERSION,
     description="New and changed files decoded and split into articles, staged as Parquet per file "
     "version; unreadable, empty or binary files are rejected with a reason.",
     check_specs=[
@@ -184,8 +195,10 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
         "seconds": round(time.perf_counter() - started, 3),
     })
     joined = mentions.join(articles, on=["sha256", "article_index"], how="left")
+    length = pl.col("char_end") - pl.col("char_start")
     mismatched = joined.filter(
-        pl.col("text").str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start")) != pl.col("surface")
+        (pl.col("char_start") < 0) | (length <= 0) | pl.col("text").is_null()
+        | (pl.col("text").str.slice(pl.col("char_start").clip(0), length.clip(0)) != pl.col("surface"))
     )
     yield dg.AssetCheckResult(
         check_name="offsets_slice_surface",
@@ -236,6 +249,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         mentions=stage.mentions(loaded["sha256"]).collect().join(names, on="sha256"),
         deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),
         extractor_version=EXTRACTOR_VERSION,
+        pipeline_version=PIPELINE_VERSION,
     ))
     seconds = round(time.perf_counter() - started, 3)
     for table, rows in counts.items():

@@ -42,6 +42,7 @@ class Batch:
     mentions: pl.DataFrame
     deleted: list[str]
     extractor_version: str
+    pipeline_version: str
 
 
 def sql_file(name: str) -> str:
@@ -75,8 +76,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_file("views.sql"))
 
 
-def loaded_versions(path: Path) -> dict[str, tuple[str, str]]:
-    """File name → (sha256, status) of every file the warehouse knows."""
+@dataclass(frozen=True)
+class LoadedFile:
+    sha256: str
+    status: str
+    pipeline_version: str | None
+
+
+def loaded_versions(path: Path) -> dict[str, LoadedFile]:
+    """Every file name the warehouse knows, with the version it holds."""
     if not path.exists():
         return {}
     with connect(path, read_only=True) as con:
@@ -84,8 +92,8 @@ def loaded_versions(path: Path) -> dict[str, tuple[str, str]]:
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'dim_source_file'"
         ).fetchall()[0][0]:
             return {}
-        rows = con.execute("SELECT source_file, sha256, status FROM dim_source_file").fetchall()
-    return {name: (sha, status) for name, sha, status in rows}
+        rows = con.execute("SELECT source_file, sha256, status, pipeline_version FROM dim_source_file").fetchall()
+    return {name: LoadedFile(sha, status, version) for name, sha, status, version in rows}
 
 
 def publish(path: Path, batch: Batch) -> dict[str, int]:
@@ -96,7 +104,9 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
         con.register("batch_articles", batch.articles.to_arrow())
         con.register("batch_mentions", batch.mentions.to_arrow())
         con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
-        con.register("batch_meta", pl.DataFrame({"extractor_version": [batch.extractor_version]}).to_arrow())
+        con.register("batch_meta", pl.DataFrame({
+            "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
+        }).to_arrow())
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(sql_file("publish.sql"))

@@ -1,0 +1,105 @@
+"""The Dagster layer: definitions load, every asset materialises with its checks, the sensor fires."""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from etl.defs.automation import landing_sensor
+from etl.defs.resources import LandingFolder
+from etl.definitions import build_definitions, defs
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"landing_files", "staged_articles", "staged_mentions", "dim_source_file", "dim_article",
+            "dim_entity", "dim_date", "fact_article", "fact_mention"} <= keys
+    for spec in defs.resolve_all_asset_specs():
+        assert spec.description and spec.group_name and spec.kinds, spec.key
+
+
+def test_every_asset_has_a_check():
+    checked = {key.asset_key for key in defs.resolve_asset_graph().asset_check_keys}
+    assets = set(defs.resolve_asset_graph().get_all_asset_keys())
+    assert assets == checked
+
+
+def _run(landing: Path, warehouse: Path, instance) -> dg.ExecuteInProcessResult:
+    job = build_definitions(landing, warehouse).resolve_job_def("ingest_job")
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def test_materialise_everything_with_all_checks_passing(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        result = _run(landing, warehouse, instance)
+    assert result.success
+    evaluations = result.get_asset_check_evaluations()
+    assert len(evaluations) >= 15
+    assert [e.check_name for e in evaluations if not e.passed] == []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+        titles = con.execute("SELECT title FROM articles WHERE source_file = '001_666f149987165847.txt' ORDER BY article_index").fetchall()
+    assert titles == [("What would a progressive immigration policy look like?",),
+                      ("Labour is a pioneer in fighting sexism. That doesn't mean there's no sexism in Labour",)]
+
+
+def test_second_run_skips_unchanged_files_and_rejects_bad_ones(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        assert _run(landing, warehouse, instance).success
+        (landing / "empty.txt").write_bytes(b"")
+        (landing / "binary.txt").write_bytes(bytes(range(256)) * 8)
+        result = _run(landing, warehouse, instance)
+    assert result.success
+    files = result.asset_materializations_for_node("landing_files")[0].metadata
+    assert files["files_unchanged"].value == 5 and files["files_new"].value == 2
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = dict(con.execute("SELECT source_file, reason FROM rejected_files").fetchall())
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+    assert rejected.keys() == {"empty.txt", "binary.txt"}
+    assert "empty" in rejected["empty.txt"] and "binary" in rejected["binary.txt"]
+
+
+def test_new_pipeline_version_reprocesses_loaded_files(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch):
+    import etl.defs.assets
+
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        assert _run(landing, warehouse, instance).success
+        monkeypatch.setattr(etl.defs.assets, "PIPELINE_VERSION", "layout-2/rules-2")
+        result = _run(landing, warehouse, instance)
+    files = result.asset_materializations_for_node("landing_files")[0].metadata
+    assert files["files_outdated"].value == 5 and files["files_unchanged"].value == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT DISTINCT pipeline_version FROM dim_source_file").fetchall() == [("layout-2/rules-2",)]
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+
+
+def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch):
+    import etl.staging
+
+    real = etl.staging.mentions_frame
+    monkeypatch.setattr(etl.staging, "mentions_frame", lambda articles: real(articles).with_columns(char_end=0))
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        result = _run(landing, warehouse, instance)
+    assert not result.success
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed == ["offsets_slice_surface"]
+    assert not warehouse.exists()
+
+
+def test_sensor_requests_a_run_only_when_the_folder_changes(tmp_path: Path, landing: Path):
+    resources = {"landing": LandingFolder(path=str(landing))}
+    with dg.instance_for_test() as instance:
+        first = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources))
+        assert len(first.run_requests) == 1
+        again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
+        assert isinstance(again, dg.SkipReason)
+        (landing / "005_new.txt").write_text("A new title\n\nBody about Labour.\n", encoding="utf-8")
+        after = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
+        assert len(after.run_requests) == 1 and after.cursor != first.cursor
