@@ -65,6 +65,7 @@ class FileOutcome:
     encoding: str | None
     reason: str | None
     article_count: int
+    repair: str | None = None
 
 
 class Stage:
@@ -99,7 +100,7 @@ class Stage:
                 outcome = FileOutcome(sha256, "rejected", decoded.encoding, "No article text found in the file.", 0)
             else:
                 _write_atomic(self.article_path(sha256), frame.write_parquet)
-                outcome = FileOutcome(sha256, "loaded", decoded.encoding, None, frame.height)
+                outcome = FileOutcome(sha256, "loaded", decoded.encoding, None, frame.height, decoded.repair)
         _write_atomic(cached, lambda tmp: Path(tmp).write_text(json.dumps(asdict(outcome)), encoding="utf-8"))
         return outcome
 

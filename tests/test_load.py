@@ -20,7 +20,8 @@ def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> loa
             stage.extract_file(record.sha256)
             shas.append(record.sha256)
         files.append({"source_file": record.source_file, "sha256": record.sha256, "size_bytes": record.size_bytes,
-                      "encoding": outcome.encoding, "status": outcome.status, "reason": outcome.reason})
+                      "encoding": outcome.encoding, "repair": outcome.repair, "status": outcome.status,
+                      "reason": outcome.reason})
     frame = pl.DataFrame(files)
     names = frame.filter(pl.col("status") == "loaded").select("sha256", "source_file")
     return load.Batch(

@@ -1,7 +1,7 @@
 -- One load: replaces the rows of every file in the batch and marks deleted files.
 -- Runs inside a single transaction opened by the loader. Inputs are relations
 -- registered from Arrow by the loader (never values formatted into SQL):
---   batch_files(source_file, sha256, size_bytes, encoding, status, reason)
+--   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason)
 --   batch_articles(source_file, article_index, article_id, title, standfirst, byline, captions,
 --                  body, text, published_date, word_count, char_start, char_end)
 --   batch_mentions(source_file, article_index, char_start, char_end, surface, entity_name,
@@ -20,11 +20,11 @@ DELETE FROM fact_article WHERE source_file_key IN (SELECT stable_key('file', sou
 
 -- 2. Source files: new ones inserted, changed ones updated, deleted ones marked.
 INSERT INTO dim_source_file
-SELECT stable_key('file', source_file), source_file, sha256, size_bytes, encoding, status, reason,
+SELECT stable_key('file', source_file), source_file, sha256, size_bytes, encoding, repair, status, reason,
        (SELECT pipeline_version FROM batch_meta), current_timestamp, current_timestamp
 FROM batch_files
 ON CONFLICT (source_file_key) DO UPDATE SET
-    sha256 = excluded.sha256, size_bytes = excluded.size_bytes, encoding = excluded.encoding,
+    sha256 = excluded.sha256, size_bytes = excluded.size_bytes, encoding = excluded.encoding, repair = excluded.repair,
     status = excluded.status, reason = excluded.reason, pipeline_version = excluded.pipeline_version,
     last_loaded_at = excluded.last_loaded_at;
 UPDATE dim_source_file SET status = 'deleted', last_loaded_at = current_timestamp

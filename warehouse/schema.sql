@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS dim_source_file (
     sha256          VARCHAR NOT NULL,
     size_bytes      BIGINT NOT NULL,
     encoding        VARCHAR,
+    repair          VARCHAR,
     status          VARCHAR NOT NULL CHECK (status IN ('loaded', 'rejected', 'deleted')),
     reason          VARCHAR,
     pipeline_version VARCHAR,
@@ -20,6 +21,7 @@ COMMENT ON COLUMN dim_source_file.source_file IS 'File name as dropped in the la
 COMMENT ON COLUMN dim_source_file.sha256 IS 'SHA-256 of the file bytes last loaded.';
 COMMENT ON COLUMN dim_source_file.size_bytes IS 'Size of the file in bytes.';
 COMMENT ON COLUMN dim_source_file.encoding IS 'Character encoding the file was decoded from.';
+COMMENT ON COLUMN dim_source_file.repair IS 'Repair applied after decoding (e.g. mojibake fixed), or NULL when the text was used as decoded.';
 COMMENT ON COLUMN dim_source_file.status IS 'loaded, rejected (see reason) or deleted (gone from the landing folder; its data is kept).';
 COMMENT ON COLUMN dim_source_file.reason IS 'Why the file was rejected, in words.';
 COMMENT ON COLUMN dim_source_file.pipeline_version IS 'Splitter and extractor versions that produced its rows; a newer pipeline reprocesses the file.';

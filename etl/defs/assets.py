@@ -135,21 +135,25 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     )
 
 
-BATCH_SCHEMA = {"status": pl.String, "encoding": pl.String, "reason": pl.String, "article_count": pl.Int64}
+BATCH_SCHEMA = {"status": pl.String, "encoding": pl.String, "repair": pl.String, "reason": pl.String,
+                "article_count": pl.Int64}
 
 
 def _split_one(stage, f: dict) -> dict:
     if f["change"] == "unreadable":
-        return {"status": "rejected", "encoding": None, "reason": f["error"], "article_count": 0}
+        return _rejected(f["error"])
     try:
         data = open(f["path"], "rb").read()
     except OSError as exc:
-        return {"status": "rejected", "encoding": None,
-                "reason": f"The file could not be read: {exc.strerror}.", "article_count": 0}
+        return _rejected(f"The file could not be read: {exc.strerror}.")
     sha = hashlib.sha256(data).hexdigest()
     outcome = stage.split_file(sha, data)
     return {"sha256": sha, "size_bytes": len(data), "status": outcome.status, "encoding": outcome.encoding,
-            "reason": outcome.reason, "article_count": outcome.article_count}
+            "repair": outcome.repair, "reason": outcome.reason, "article_count": outcome.article_count}
+
+
+def _rejected(reason: str) -> dict:
+    return {"status": "rejected", "encoding": None, "repair": None, "reason": reason, "article_count": 0}
 
 
 def _article_problems(articles: pl.DataFrame) -> pl.DataFrame:
@@ -244,7 +248,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     loaded = batch.filter(pl.col("status") == "loaded")
     names = loaded.select("sha256", "source_file")
     counts = load.publish(warehouse.file, load.Batch(
-        files=batch.select("source_file", "sha256", "size_bytes", "encoding", "status", "reason"),
+        files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason"),
         articles=stage.articles(loaded["sha256"]).collect().join(names, on="sha256"),
         mentions=stage.mentions(loaded["sha256"]).collect().join(names, on="sha256"),
         deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),

@@ -7,9 +7,11 @@ Pure functions: no Dagster, no DuckDB. A file that cannot become text raises
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import ftfy
 from charset_normalizer import from_bytes
 
 #: Only these suffixes are treated as article files; anything else in the
@@ -39,6 +41,13 @@ class LandingFile:
 class DecodedText:
     text: str
     encoding: str
+    repair: str | None = None  # what was repaired after decoding, in words
+
+
+# UTF-8 read as Windows-1252 always leaves one of these pairs ("Ã©", "Â£", "â€œ"); cheap to look for.
+_MOJIBAKE_HINT = re.compile("[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+# A closing quote (E2 80 9D) whose last byte Windows-1252 cannot show, lost to U+FFFD.
+_LOST_CLOSING_QUOTE = "â€\ufffd"
 
 
 def discover(landing_dir: Path) -> list[Path]:
@@ -81,12 +90,13 @@ def decode(data: bytes) -> DecodedText:
         raise RejectedFile("The file is empty (0 bytes).")
     text, encoding = _decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, repair = _repair_mojibake(text)
     if not text.strip():
         raise RejectedFile("The file holds only whitespace, no text.")
     share = _control_share(text)
     if share > 0.05:
         raise RejectedFile(f"The file looks binary: {share:.0%} of its characters are control codes.")
-    return DecodedText(text=text, encoding=encoding)
+    return DecodedText(text=text, encoding=encoding, repair=repair)
 
 
 def _decode_bytes(data: bytes) -> tuple[str, str]:
@@ -103,14 +113,29 @@ def _decode_bytes(data: bytes) -> tuple[str, str]:
             pass
     results = from_bytes(data)
     best = results.best()
+    if best is None:
+        raise RejectedFile("The file is not text in any known encoding (binary or corrupt data).")
     # A few stray high bytes in English text also decode "cleanly" as a CJK multi-byte
     # code page that no language supports; the library's coherence score tells them apart.
     coherent = [match for match in results if match.coherence > 0]
-    if best is not None and best.coherence == 0 and coherent:
+    if best.coherence == 0 and coherent:
         best = max(coherent, key=lambda match: (match.coherence, -match.chaos))
-    if best is None:
-        raise RejectedFile("The file is not text in any known encoding (binary or corrupt data).")
+    # Western single-byte code pages are often indistinguishable on short text; like browsers
+    # (WHATWG), settle such ties on Windows-1252, the web's legacy default.
+    for match in results:
+        if match.encoding == "cp1252" and match.language == best.language:
+            best = match
+            break
     return str(best), best.encoding
+
+
+def _repair_mojibake(text: str) -> tuple[str, str | None]:
+    if not _MOJIBAKE_HINT.search(text) or not ftfy.badness.is_bad(text):
+        return text, None
+    fixed, steps = ftfy.fix_encoding_and_explain(text.replace(_LOST_CLOSING_QUOTE, "â€\x9d"))
+    if not steps:
+        return text, None
+    return fixed, "mojibake repaired: " + ", ".join(f"{action} {how}" for action, how in steps)
 
 
 def _control_share(text: str) -> float:

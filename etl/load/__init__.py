@@ -37,7 +37,7 @@ class IntegrityError(RuntimeError):
 class Batch:
     """Everything one load writes. Frames carry `source_file` plus the staged columns."""
 
-    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, status, reason
+    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason
     articles: pl.DataFrame
     mentions: pl.DataFrame
     deleted: list[str]
