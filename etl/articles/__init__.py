@@ -41,6 +41,7 @@ _SENTENCE_END = re.compile(r"(?:(?<!\.)\.|[:;,])['’\"”)]*$")  # an ellipsis 
 TITLE_MAX_CHARS = 200
 STANDFIRST_MAX_WORDS = 60
 BIO_MAX_WORDS = 80
+CAPTION_TAIL_CHARS = 90
 
 # Same-length replacements, so offsets in the matching form equal offsets in the text.
 _MATCHING = str.maketrans({
@@ -174,7 +175,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _roles(text: str, spans: list[tuple[int, int]]) -> list[str]:
     paras = [text[s:e] for s, e in spans]
-    roles = ["caption" if _CAPTION.search(p) else "body" for p in paras]
+    roles = ["caption" if _is_caption(p) else "body" for p in paras]
     # Trailing bios, possibly interleaved with captions.
     for i in range(len(paras) - 1, 0, -1):
         if roles[i] == "caption":
@@ -188,6 +189,12 @@ def _roles(text: str, spans: list[tuple[int, int]]) -> list[str]:
         if len(paras) > 2 and roles[1] == "body" and _is_standfirst(paras[1]):
             roles[1] = "standfirst"
     return roles
+
+
+def _is_caption(paragraph: str) -> bool:
+    """Captions end with their credit ("... Photograph: Getty Images."); only the tail is read."""
+    tail = paragraph[-CAPTION_TAIL_CHARS:]
+    return ":" in tail and _CAPTION.search(tail) is not None
 
 
 def _is_title(paragraph: str) -> bool:

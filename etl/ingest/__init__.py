@@ -46,6 +46,7 @@ class DecodedText:
 
 # UTF-8 read as Windows-1252 always leaves one of these pairs ("Ã©", "Â£", "â€œ"); cheap to look for.
 _MOJIBAKE_HINT = re.compile("[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 # A closing quote (E2 80 9D) whose last byte Windows-1252 cannot show, lost to U+FFFD.
 _LOST_CLOSING_QUOTE = "â€\ufffd"
 
@@ -140,5 +141,4 @@ def _repair_mojibake(text: str) -> tuple[str, str | None]:
 
 def _control_share(text: str) -> float:
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\n\t\f\v")
-    return controls / len(sample)
+    return len(_CONTROL_CHARS.findall(sample)) / len(sample)

@@ -9,6 +9,8 @@ acronym → the name it abbreviates, alias → canonical name).
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -150,10 +152,13 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
 
 
 def _sentence_position(folded: str, para: Paragraph, breaks: list[int], start: int) -> tuple[int, bool]:
-    sentence = sum(1 for b in breaks if b <= start)
-    before = folded[para.start : start].rstrip(" \"'([")
-    initial = not before or before[-1] in ".!?:;-" or (before and folded[start - 1] in "\"'(")
-    return sentence, initial
+    """Sentence index within the paragraph, and whether the word opens a sentence or quotation."""
+    sentence = bisect.bisect_right(breaks, start)
+    window_start = max(para.start, start - 8)
+    before = folded[window_start:start].rstrip(" \"'([")
+    if not before:
+        return sentence, window_start == para.start or folded[start - 1] in "\"'("
+    return sentence, before[-1] in ".!?:;-" or folded[start - 1] in "\"'("
 
 
 def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
@@ -174,7 +179,11 @@ def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
 def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[int]) -> list[_Candidate]:
     out = []
     for m in _SEQUENCE.finditer(folded, para.start, para.end):
-        for start, end in _split_sequence(folded, m.start(), m.end()):
+        word = m.group()
+        if word in _LEADING_WORDS or word in _STOP_TOKENS:  # the commonest single capitalised words
+            continue
+        pieces = [(m.start(), m.end())] if " " not in word and not _ROMAN.fullmatch(word) else _split_sequence(folded, m.start(), m.end())
+        for start, end in pieces:
             sentence, initial = _sentence_position(folded, para, breaks, start)
             cand = _Candidate(start, end, folded[start:end].split(" "), index, sentence, initial)
             _trim_and_classify(folded, cand, para)
@@ -254,7 +263,10 @@ def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
     after = folded[c.end : c.end + 120]
     opens_bio = para.role == "bio" and c.start == para.start and len(c.tokens) > 1
     c.person_evidence = c.honorific or opens_bio or bool(_PERSON_AFTER.match(after))
-    c.entity_type, c.entity_name = _classify(c.tokens, c, after)
+    c.entity_type, c.entity_name, c.typed_by_default = _classify(
+        tuple(c.tokens), c.honorific, c.person_evidence, c.sentence_initial,
+        _noun_use(after), bool(_EVENT_AFTER.match(after)),
+    )
 
 
 def _drop_first(c: _Candidate) -> None:
@@ -262,36 +274,40 @@ def _drop_first(c: _Candidate) -> None:
     c.tokens = c.tokens[1:]
 
 
-def _classify(tokens: list[str], c: _Candidate, after: str) -> tuple[str | None, str | None]:
+@functools.lru_cache(maxsize=200_000)
+def _classify(
+    tokens: tuple[str, ...], honorific: bool, person_evidence: bool, sentence_initial: bool,
+    noun_use: bool, event_after: bool,
+) -> tuple[str | None, str | None, bool]:
+    """(type, canonical name, typed only by default) of a candidate; cached, since names repeat."""
     surface = " ".join(tokens)
     entry = ref.lexicon().get(surface)
     if entry is not None:
-        if entry.adjectival and not _noun_use(after):
-            return None, None
-        return entry.entity_type, entry.canonical
-    if (tokens[-1] in _EVENT_CUES and len(tokens) > 1) or _EVENT_AFTER.match(after):
-        return None, None
+        if entry.adjectival and not noun_use:
+            return None, None, False
+        return entry.entity_type, entry.canonical, False
+    if (tokens[-1] in _EVENT_CUES and len(tokens) > 1) or event_after:
+        return None, None, False
     if all(t in _PERSON_TITLES or t in _ROLE_WORDS for t in tokens):
-        return None, None
+        return None, None, False
     if len(tokens) > 1 and _ROMAN.fullmatch(tokens[-1]) and not ref.is_first_name(tokens[0]):
-        return None, None  # "Part II", "World War II": numbered things, not regnal names
-    if surface in ref.places() and not c.honorific:
-        return "PLACE", surface
+        return None, None, False  # "Part II", "World War II": numbered things, not regnal names
+    if surface in ref.places() and not honorific:
+        return "PLACE", surface, False
     if len(tokens) > 1 and tokens[0] in _COMPASS and " ".join(tokens[1:]) in ref.places():
-        return "PLACE", surface
+        return "PLACE", surface, False
     if len(tokens) > 1 and (_is_org_name(tokens) or any(_is_lexicon_org(t) for t in tokens)):
-        return "ORG", surface
-    if c.honorific or (c.person_evidence and (len(tokens) > 1 or not c.sentence_initial)):
-        return "PERSON", surface
+        return "ORG", surface, False
+    if honorific or (person_evidence and (len(tokens) > 1 or not sentence_initial)):
+        return "PERSON", surface, False
     if len(tokens) == 1:
         token = tokens[0]
-        if _ACRONYM.fullmatch(token) and not c.sentence_initial:
-            return "ORG", token[:-1] if token.endswith("s") and token[:-1].isupper() else token
-        return None, None  # left for within-article resolution
+        if _ACRONYM.fullmatch(token) and not sentence_initial:
+            return "ORG", token[:-1] if token.endswith("s") and token[:-1].isupper() else token, False
+        return None, None, False  # left for within-article resolution
     if ref.is_first_name(tokens[0]) and len(tokens) <= 4:
-        return "PERSON", surface
-    c.typed_by_default = True
-    return "ORG", surface
+        return "PERSON", surface, False
+    return "ORG", surface, True
 
 
 def _is_lexicon_org(token: str) -> bool:
