@@ -22,9 +22,9 @@ EXTRACTOR_VERSION = "rules-1"
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_TOKEN = rf"[{_UPPER}](?:[^\W\d_]|\.(?=[{_UPPER}])|'(?=[{_UPPER}]))*(?:-[{_UPPER}][^\W\d_]*)*"
+_TOKEN = rf"[{_UPPER}][^\W\d_]*(?:[.'][{_UPPER}][^\W\d_]*)*(?:-[{_UPPER}][^\W\d_]*)*"
 _CONNECTOR = r"(?: (?:of|for|the|and|de|la|du|von|van|der|den|da|di|del|al|bin|on|&)){1,2}"
-_SEQUENCE = re.compile(rf"(?<![\w.]){_TOKEN}(?:(?:{_CONNECTOR})? {_TOKEN})*")
+_SEQUENCE = re.compile(rf"(?=[{_UPPER}])(?<![\w.]){_TOKEN}(?:(?:{_CONNECTOR})? {_TOKEN})*")
 _TOKEN_RE = re.compile(_TOKEN)
 _SENTENCE_BREAK = re.compile(r"[.!?]['\")\]]*\s+")
 
@@ -126,7 +126,7 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
         quotes = _quote_spans(text, para)
         sequences = _sequence_candidates(folded, para, index, breaks)
         lexical = _lexicon_candidates(folded, para, index, breaks)
-        candidates.extend(_longest_first(sequences + lexical))
+        candidates.extend(_longest_first(sequences + lexical, para))
         context[index] = (para, quotes, breaks)
     _define_acronyms(folded, candidates)
     _resolve_within_article(candidates)
@@ -338,16 +338,17 @@ def _lexicon_candidates(folded: str, para: Paragraph, index: int, breaks: list[i
     return out
 
 
-def _longest_first(candidates: list[_Candidate]) -> list[_Candidate]:
+def _longest_first(candidates: list[_Candidate], para: Paragraph) -> list[_Candidate]:
     """Non-overlapping candidates: the longer span wins, then a typed one, then the lexicon's."""
     chosen: list[_Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(para.end - para.start)
     ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.entity_type is None, not c.from_lexicon, c.start))
     for c in ranked:
-        if any(c.start < e and s < c.end for s, e in taken):
+        start, end = c.start - para.start, c.end - para.start
+        if 1 in taken[start:end]:
             continue
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append(c)
-        taken.append((c.start, c.end))
     return chosen
 
 
