@@ -77,6 +77,11 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
         f"warehouse {metadata.get('fact_article', {}).get('dagster/row_count', '?')} articles, "
         f"{metadata.get('fact_mention', {}).get('dagster/row_count', '?')} mentions, "
         f"{metadata.get('dim_entity', {}).get('dagster/row_count', '?')} entities",
+        "stages    " + ", ".join(
+            f"{stage} {metadata.get(asset, {}).get(key, 0):.1f} s"
+            for stage, asset, key in (("fingerprint", "landing_files", "seconds"), ("split", "staged_articles", "seconds"),
+                                      ("extract", "staged_mentions", "seconds"), ("publish", "fact_mention", "publish_seconds"))
+        ),
         f"checks    {'all passed' if not failed_checks else 'FAILED: ' + ', '.join(failed_checks)}",
         f"seconds   {seconds:.1f}",
     ]

@@ -1,24 +1,27 @@
 """Per-file work (decode → split → extract) staged as Parquet, keyed by content hash.
 
-Staged outputs are content-addressed (file sha256 + code version), so an
-unchanged file is never parsed twice, a renamed file is not re-parsed, and a
-code change writes to a fresh directory. Every write goes to a temporary name
-and is renamed into place, so a crash never leaves a half-written stage.
+Work is done in chunks of files (one task per chunk, one Parquet file of rows and one of
+per-file outcomes per chunk), because per-file Parquet files cost more to write and read
+than the work itself on small articles. Outcomes are keyed by the file's sha256 and the
+code version, so an unchanged file is never parsed twice, a renamed file is not re-parsed,
+and a code change writes to a fresh directory. Every write goes to a temporary name and
+is renamed into place, so a crash never leaves a half-written stage: rows without an
+outcomes file are simply never referenced.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import polars as pl
 
-from etl.articles import SPLITTER_VERSION, Paragraph, split_articles
-from etl.ingest import RejectedFile, decode
+from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
+from etl.ingest import DecodedText, RejectedFile, decode
 from etl.mentions import EXTRACTOR_VERSION, extract_mentions
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
@@ -57,78 +60,152 @@ MENTION_SCHEMA = {
 
 
 @dataclass(frozen=True)
-class FileOutcome:
-    """What splitting made of one file version."""
+class SplitOutcome:
+    """What decoding and splitting made of one file version."""
 
     sha256: str
+    size_bytes: int
     status: str  # "loaded" | "rejected"
     encoding: str | None
+    repair: str | None
     reason: str | None
     article_count: int
-    repair: str | None = None
+    malformed_articles: int  # articles failing the shape rules (see `article_problems`)
+    articles_file: str | None  # staged Parquet holding its articles
+
+
+@dataclass(frozen=True)
+class ExtractOutcome:
+    """What extraction made of one staged file version."""
+
+    sha256: str
+    mention_count: int
+    articles_without_mentions: int
+    misplaced_mentions: int  # offsets that do not slice the surface text
+    mentions_file: str
+
+
+SPLIT_OUTCOME_SCHEMA = {f.name: pl.Int64 if f.type == "int" else pl.String for f in fields(SplitOutcome)}
+EXTRACT_OUTCOME_SCHEMA = {f.name: pl.Int64 if f.type == "int" else pl.String for f in fields(ExtractOutcome)}
 
 
 class Stage:
-    """The staging folder of one warehouse."""
+    """The staging folder of one warehouse: content-addressed, so safe to share between runs."""
 
     def __init__(self, root: Path):
         self.root = root
         self.articles_dir = root / f"articles-{SPLITTER_VERSION}"
         self.mentions_dir = root / f"mentions-{SPLITTER_VERSION}-{EXTRACTOR_VERSION}"
 
-    def article_path(self, sha256: str) -> Path:
-        return self.articles_dir / f"{sha256}.parquet"
+    def split_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
+        """Outcomes already staged for these file versions."""
+        return _lookup(self.articles_dir, sha256s, SPLIT_OUTCOME_SCHEMA)
 
-    def outcome_path(self, sha256: str) -> Path:
-        return self.articles_dir / f"{sha256}.json"
+    def extract_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
+        return _lookup(self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA)
 
-    def mention_path(self, sha256: str) -> Path:
-        return self.mentions_dir / f"{sha256}.parquet"
-
-    def split_file(self, sha256: str, data: bytes) -> FileOutcome:
-        """Decode and split one file version, or reuse its staged result."""
-        cached = self.outcome_path(sha256)
-        if cached.exists() and (self.article_path(sha256).exists() or _read_outcome(cached).status == "rejected"):
-            return _read_outcome(cached)
-        try:
-            decoded = decode(data)
-        except RejectedFile as exc:
-            outcome = FileOutcome(sha256, "rejected", None, str(exc), 0)
-        else:
-            frame = articles_frame(sha256, decoded.text)
-            if frame.height == 0:
-                outcome = FileOutcome(sha256, "rejected", decoded.encoding, "No article text found in the file.", 0)
+    def split_chunk(self, paths: Sequence[str]) -> list[SplitOutcome | str]:
+        """Read, hash, decode and split files; a file that cannot be read gives its error instead."""
+        results: list[tuple[str, int, DecodedText | str] | str] = []
+        for path in paths:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                results.append(f"The file could not be read: {exc.strerror}.")
+                continue
+            try:
+                decoded: DecodedText | str = decode(data)
+            except RejectedFile as exc:
+                decoded = str(exc)
+            results.append((hashlib.sha256(data).hexdigest(), len(data), decoded))
+        decoded_files = [(sha, d.text) for sha, _, d in (r for r in results if not isinstance(r, str))
+                         if not isinstance(d, str)]
+        frame = articles_frame(decoded_files)
+        counts = dict(frame.group_by("sha256").len().iter_rows())
+        malformed = dict(article_problems(frame).group_by("sha256").len().iter_rows())
+        chunk = _chunk_id([r[0] for r in results if not isinstance(r, str)])
+        if frame.height:
+            _write_atomic(self.articles_dir / f"{chunk}.parquet", frame.write_parquet)
+        outcomes: list[SplitOutcome | str] = []
+        for r in results:
+            if isinstance(r, str):
+                outcomes.append(r)
+                continue
+            sha256, size, decoded = r
+            if isinstance(decoded, str):
+                outcomes.append(SplitOutcome(sha256, size, "rejected", None, None, decoded, 0, 0, None))
+            elif sha256 not in counts:
+                outcomes.append(SplitOutcome(sha256, size, "rejected", decoded.encoding, decoded.repair,
+                                             "No article text found in the file.", 0, 0, None))
             else:
-                _write_atomic(self.article_path(sha256), frame.write_parquet)
-                outcome = FileOutcome(sha256, "loaded", decoded.encoding, None, frame.height, decoded.repair)
-        _write_atomic(cached, lambda tmp: Path(tmp).write_text(json.dumps(asdict(outcome)), encoding="utf-8"))
-        return outcome
+                outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, decoded.repair, None,
+                                             counts[sha256], malformed.get(sha256, 0), f"{chunk}.parquet"))
+        _save_outcomes(self.articles_dir, chunk, [o for o in outcomes if isinstance(o, SplitOutcome)],
+                       SPLIT_OUTCOME_SCHEMA)
+        return outcomes
 
-    def extract_file(self, sha256: str) -> int:
-        """Mentions of one staged file version; returns how many."""
-        target = self.mention_path(sha256)
-        if target.exists():
-            return pl.scan_parquet(target).select(pl.len()).collect().item()
-        articles = pl.read_parquet(self.article_path(sha256))
-        frame = mentions_frame(articles)
-        _write_atomic(target, frame.write_parquet)
-        return frame.height
+    def extract_chunk(self, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
+        """Extract the mentions of staged file versions, given as (sha256, articles_file) pairs."""
+        shas = [sha for sha, _ in files]
+        articles = (
+            pl.scan_parquet([str(self.articles_dir / name) for name in dict.fromkeys(n for _, n in files)])
+            .filter(pl.col("sha256").is_in(shas))
+            .unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
+            .collect()
+        )
+        mentions = mentions_frame(articles)
+        chunk = _chunk_id(shas)
+        target = self.mentions_dir / f"{chunk}.parquet"
+        _write_atomic(target, mentions.write_parquet)
+        counts = dict(mentions.group_by("sha256").len().iter_rows())
+        with_mentions = dict(mentions.group_by("sha256").agg(pl.col("article_index").n_unique()).iter_rows())
+        article_counts = dict(articles.group_by("sha256").len().iter_rows())
+        misplaced = dict(misplaced_mentions(mentions, articles).group_by("sha256").len().iter_rows())
+        outcomes = [
+            ExtractOutcome(sha, counts.get(sha, 0), article_counts.get(sha, 0) - with_mentions.get(sha, 0),
+                           misplaced.get(sha, 0), target.name)
+            for sha in shas
+        ]
+        _save_outcomes(self.mentions_dir, chunk, outcomes, EXTRACT_OUTCOME_SCHEMA)
+        return outcomes
 
 
-    def articles(self, sha256s: Sequence[str]) -> pl.LazyFrame:
-        """Staged articles of these file versions (already split)."""
-        return _scan([self.article_path(s) for s in dict.fromkeys(sha256s)], ARTICLE_SCHEMA)
-
-    def mentions(self, sha256s: Sequence[str]) -> pl.LazyFrame:
-        """Staged mentions of these file versions (already extracted)."""
-        return _scan([self.mention_path(s) for s in dict.fromkeys(sha256s)], MENTION_SCHEMA)
+def split_chunk(stage_root: str, paths: Sequence[str]) -> list[SplitOutcome | str]:
+    """Pool task (module level, so worker processes can import it)."""
+    return Stage(Path(stage_root)).split_chunk(paths)
 
 
-def _scan(paths: list[Path], schema: dict) -> pl.LazyFrame:
-    return pl.scan_parquet(paths, schema=schema) if paths else pl.LazyFrame(schema=schema)
+def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
+    """Pool task (module level, so worker processes can import it)."""
+    return Stage(Path(stage_root)).extract_chunk(files)
 
 
-def articles_frame(sha256: str, text: str) -> pl.DataFrame:
+def article_problems(articles: pl.DataFrame) -> pl.DataFrame:
+    """Articles breaking the shape every split must have, with the rule each breaks."""
+    return articles.select(
+        "sha256", "article_index",
+        pl.when(pl.col("text").str.strip_chars() == "").then(pl.lit("empty text"))
+        .when(pl.col("char_start") >= pl.col("char_end")).then(pl.lit("empty span"))
+        .when(pl.col("text").str.len_chars() != pl.col("char_end") - pl.col("char_start"))
+        .then(pl.lit("span length differs from text"))
+        .when(pl.col("article_index") != pl.int_range(1, pl.len() + 1).over("sha256"))
+        .then(pl.lit("article indexes not consecutive"))
+        .alias("problem"),
+    ).drop_nulls("problem")
+
+
+def misplaced_mentions(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Mentions whose offsets do not cut exactly their surface text out of their article."""
+    length = pl.col("char_end") - pl.col("char_start")
+    joined = mentions.join(articles.select("sha256", "article_index", "text"), on=["sha256", "article_index"], how="left")
+    return joined.filter(
+        (pl.col("char_start") < 0) | (length <= 0) | pl.col("text").is_null()
+        | (pl.col("text").str.slice(pl.col("char_start").clip(0), length.clip(0)) != pl.col("surface"))
+    ).drop("text")
+
+
+def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
+    """Articles of decoded files given as (sha256, text) pairs, one row per article."""
     rows = [
         {
             "sha256": sha256,
@@ -142,13 +219,15 @@ def articles_frame(sha256: str, text: str) -> pl.DataFrame:
             "byline": a.byline,
             "captions": a.captions,
             "published_date": a.published_date,
-            "word_count": a.word_count,
+            "word_count": 0,
             "text": a.text,
             "paragraphs": [{"role": p.role, "start": p.start, "end": p.end} for p in a.paragraphs],
         }
+        for sha256, text in files
         for a in split_articles(text)
     ]
-    return pl.DataFrame(rows, schema=ARTICLE_SCHEMA)
+    frame = pl.DataFrame(rows, schema=ARTICLE_SCHEMA)
+    return frame.with_columns(word_count=pl.col("text").str.count_matches(WORD_PATTERN).cast(pl.Int32))
 
 
 def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
@@ -174,8 +253,26 @@ def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=MENTION_SCHEMA)
 
 
-def _read_outcome(path: Path) -> FileOutcome:
-    return FileOutcome(**json.loads(path.read_text(encoding="utf-8")))
+def _chunk_id(keys: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:32]
+
+
+def _save_outcomes(folder: Path, chunk: str, outcomes: Sequence, schema: dict) -> None:
+    """Outcomes go last: once they exist, the rows they point to are complete."""
+    frame = pl.DataFrame([asdict(o) for o in outcomes], schema=schema)
+    _write_atomic(folder / f"{chunk}.outcomes.parquet", frame.write_parquet)
+
+
+def _lookup(folder: Path, sha256s: Sequence[str], schema: dict) -> pl.DataFrame:
+    outcome_files = sorted(folder.glob("*.outcomes.parquet")) if folder.is_dir() else []
+    if not outcome_files or not sha256s:
+        return pl.DataFrame(schema=schema)
+    return (
+        pl.scan_parquet(outcome_files, schema=schema)
+        .filter(pl.col("sha256").is_in(list(sha256s)))
+        .unique(subset="sha256", keep="first", maintain_order=True)
+        .collect()
+    )
 
 
 def _write_atomic(target: Path, write: Callable[[str], object]) -> None:

@@ -1,33 +1,28 @@
 """Publishing into DuckDB: one transaction, replace on change, keep on delete, roll back on bad data."""
 
+import dataclasses
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from etl import load
-from etl.ingest import discover, fingerprint
+from etl.ingest import discover
 from etl.mentions import EXTRACTOR_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
 
 
 def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> load.Batch:
-    files, shas = [], []
-    for path in discover(landing):
-        record, data = fingerprint(path)
-        outcome = stage.split_file(record.sha256, data)
-        if outcome.status == "loaded":
-            stage.extract_file(record.sha256)
-            shas.append(record.sha256)
-        files.append({"source_file": record.source_file, "sha256": record.sha256, "size_bytes": record.size_bytes,
-                      "encoding": outcome.encoding, "repair": outcome.repair, "status": outcome.status,
-                      "reason": outcome.reason})
-    frame = pl.DataFrame(files)
-    names = frame.filter(pl.col("status") == "loaded").select("sha256", "source_file")
+    paths = [str(p) for p in discover(landing)]
+    outcomes = stage.split_chunk(paths)
+    loaded = [o for o in outcomes if o.status == "loaded"]
+    extracted = stage.extract_chunk([(o.sha256, o.articles_file) for o in loaded]) if loaded else []
+    files = [{"source_file": Path(path).name, "sha256": o.sha256, "size_bytes": o.size_bytes, "encoding": o.encoding,
+              "repair": o.repair, "status": o.status, "reason": o.reason} for path, o in zip(paths, outcomes)]
     return load.Batch(
-        files=frame,
-        articles=stage.articles(shas).collect().join(names, on="sha256"),
-        mentions=stage.mentions(shas).collect().join(names, on="sha256"),
+        files=pl.DataFrame(files),
+        article_files=[stage.articles_dir / o.articles_file for o in loaded],
+        mention_files=[stage.mentions_dir / o.mentions_file for o in extracted],
         deleted=deleted or [],
         extractor_version=EXTRACTOR_VERSION,
         pipeline_version=PIPELINE_VERSION,
@@ -76,14 +71,9 @@ def test_bad_batch_is_rolled_back_and_nothing_published_is_lost(tmp_path: Path, 
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     before = load.publish(db, _batch(stage, landing))
     good = _batch(stage, landing)
-    broken = load.Batch(
-        files=good.files,
-        articles=good.articles,
-        mentions=good.mentions.with_columns(pl.col("char_start") + 1),  # offsets no longer slice the surface
-        deleted=[],
-        extractor_version=EXTRACTOR_VERSION,
-        pipeline_version=PIPELINE_VERSION,
-    )
+    shifted = tmp_path / "shifted.parquet"  # offsets no longer slice the surface text
+    pl.read_parquet(good.mention_files).with_columns(pl.col("char_start") + 1).write_parquet(shifted)
+    broken = dataclasses.replace(good, mention_files=[shifted])
     with pytest.raises(load.IntegrityError, match="offsets_slice_surface"):
         load.publish(db, broken)
     with load.connect(db, read_only=True) as con:

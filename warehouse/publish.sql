@@ -1,18 +1,23 @@
 -- One load: replaces the rows of every file in the batch and marks deleted files.
--- Runs inside a single transaction opened by the loader. Inputs are relations
--- registered from Arrow by the loader (never values formatted into SQL):
---   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason)
---   batch_articles(source_file, article_index, article_id, title, standfirst, byline, captions,
---                  body, text, published_date, word_count, char_start, char_end)
---   batch_mentions(source_file, article_index, char_start, char_end, surface, entity_name,
---                  entity_type, paragraph_index, paragraph_role, sentence_index, in_quote)
---   batch_deleted(source_file)
---   batch_meta(extractor_version, pipeline_version)
+-- Runs inside a single transaction opened by the loader. Inputs are relations the
+-- loader registers (never values formatted into SQL):
+--   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason)  from Arrow
+--   staged_articles(sha256, article_index, article_id, title, standfirst, byline, captions,
+--                   body, text, published_date, word_count, char_start, char_end, ...)  staged Parquet
+--   staged_mentions(sha256, article_index, char_start, char_end, surface, entity_name,
+--                   entity_type, paragraph_index, paragraph_role, sentence_index, in_quote)  staged Parquet
+--   batch_deleted(source_file), batch_meta(extractor_version, pipeline_version)  from Arrow
 
 CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
     (md5_number_upper(kind || chr(31) || natural_key) >> 1)::BIGINT;
 CREATE OR REPLACE TEMP MACRO date_key_of(d) AS
     coalesce(year(d) * 10000 + month(d) * 100 + day(d), 0)::INTEGER;
+
+-- Staged rows are per file version (sha256); a version dropped under two names counts for both.
+CREATE OR REPLACE TEMP VIEW batch_articles AS
+SELECT f.source_file, a.* FROM staged_articles a JOIN batch_files f USING (sha256);
+CREATE OR REPLACE TEMP VIEW batch_mentions AS
+SELECT f.source_file, m.* FROM staged_mentions m JOIN batch_files f USING (sha256);
 
 -- 1. Forget what the batch's files held before.
 DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);

@@ -1,7 +1,7 @@
 """Assets: landing files → staged articles → staged mentions → star-schema tables."""
 
-import hashlib
 import time
+from dataclasses import asdict
 
 import dagster as dg
 import polars as pl
@@ -10,8 +10,10 @@ from etl import load
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import discover, fingerprint
 from etl.articles import SPLITTER_VERSION
-from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION
-from etl.staging import PIPELINE_VERSION
+from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION, lexicon
+from etl.parallel import map_chunks
+from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
+                         split_chunk)
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 MAX_REJECTED_SHARE = 0.5
@@ -44,6 +46,7 @@ TO_PROCESS = ("new", "changed", "outdated", "unreadable")
 def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse):
     if not landing.root.is_dir():
         raise dg.Failure(f"Landing folder {landing.root} does not exist or is not a folder.")
+    started = time.perf_counter()
     known = load.loaded_versions(warehouse.file)
     rows = []
     for path in discover(landing.root):
@@ -63,6 +66,7 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     yield dg.Output(manifest, metadata={
         "dagster/row_count": manifest.height,
         **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted", "unreadable")},
+        "seconds": round(time.perf_counter() - started, 3),
     })
     yield dg.AssetCheckResult(
         check_name="all_files_readable",
@@ -102,29 +106,40 @@ def _change(previous: load.LoadedFile | None, sha256: str) -> str:
     ],
 )
 def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFrame, warehouse: Warehouse):
-    stage = warehouse.stage
     started = time.perf_counter()
-    rows = []
-    for f in landing_files.filter(pl.col("change").is_in(TO_PROCESS)).iter_rows(named=True):
-        rows.append({**f, **_split_one(stage, f)})
-    batch = pl.DataFrame(rows, schema={**MANIFEST_SCHEMA, **BATCH_SCHEMA})
-    manifest = pl.concat([batch, landing_files.filter(pl.col("change") == "deleted")], how="diagonal")
-    loaded = batch.filter(pl.col("status") == "loaded")
+    stage = warehouse.stage
+    todo = landing_files.filter(pl.col("change").is_in(TO_PROCESS))
+    cached = stage.split_outcomes(todo["sha256"].drop_nulls().to_list())
+    is_cached = pl.col("sha256").is_in(cached["sha256"].implode())
+    pending = todo.filter(~is_cached.fill_null(False))
+    readable = pending.filter(pl.col("change") != "unreadable")
+    context.log.info(f"{todo.height} files to split: {todo.height - pending.height} already staged, "
+                     f"{readable.height} to read")
+    results = list(map_chunks(split_chunk, str(stage.root), readable["path"].to_list(), warehouse.workers,
+                              on_progress=lambda p: context.log.info(f"split {p}")))
+    results += pending.filter(pl.col("change") == "unreadable")["error"].to_list()
+    pending = pl.concat([readable, pending.filter(pl.col("change") == "unreadable")])
+    fresh = pl.DataFrame([_outcome_row(f, r) for f, r in zip(pending.iter_rows(named=True), results)],
+                         schema=SPLIT_OUTCOME_SCHEMA)
+    batch = pl.concat([
+        todo.filter(is_cached.fill_null(False)).select(FILE_COLUMNS).join(cached, on="sha256", how="left"),
+        pl.concat([pending.select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"),
+    ], how="diagonal")
+    manifest = pl.concat([batch, landing_files.filter(pl.col("change") == "deleted")], how="diagonal_relaxed")
     rejected = batch.filter(pl.col("status") == "rejected")
-    articles = stage.articles(loaded["sha256"]).collect()
+    malformed = batch.filter(pl.col("malformed_articles") > 0)
     yield dg.Output(manifest, metadata={
-        "dagster/row_count": articles.height,
-        "files_split": loaded.height,
+        "dagster/row_count": int(batch["article_count"].sum() or 0),
+        "files_split": batch.height - rejected.height,
         "files_rejected": rejected.height,
         "rejected": dg.MetadataValue.md(_md_list(rejected, "source_file", "reason")),
         "seconds": round(time.perf_counter() - started, 3),
     })
-    problems = _article_problems(articles)
     yield dg.AssetCheckResult(
         check_name="articles_well_formed",
-        passed=problems.height == 0,
-        metadata={"bad_articles": problems.height,
-                  "examples": dg.MetadataValue.md(_md_list(problems.head(10), "sha256", "problem"))},
+        passed=malformed.height == 0,
+        metadata={"files_with_malformed_articles": malformed.height,
+                  "files": dg.MetadataValue.md(_md_list(malformed.head(20), "source_file", "malformed_articles"))},
     )
     share = rejected.height / batch.height if batch.height else 0.0
     yield dg.AssetCheckResult(
@@ -135,36 +150,15 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     )
 
 
-BATCH_SCHEMA = {"status": pl.String, "encoding": pl.String, "repair": pl.String, "reason": pl.String,
-                "article_count": pl.Int64}
+FILE_COLUMNS = ["source_file", "path", "change", "sha256"]
 
 
-def _split_one(stage, f: dict) -> dict:
-    if f["change"] == "unreadable":
-        return _rejected(f["error"])
-    try:
-        data = open(f["path"], "rb").read()
-    except OSError as exc:
-        return _rejected(f"The file could not be read: {exc.strerror}.")
-    sha = hashlib.sha256(data).hexdigest()
-    outcome = stage.split_file(sha, data)
-    return {"sha256": sha, "size_bytes": len(data), "status": outcome.status, "encoding": outcome.encoding,
-            "repair": outcome.repair, "reason": outcome.reason, "article_count": outcome.article_count}
-
-
-def _rejected(reason: str) -> dict:
-    return {"status": "rejected", "encoding": None, "repair": None, "reason": reason, "article_count": 0}
-
-
-def _article_problems(articles: pl.DataFrame) -> pl.DataFrame:
-    return articles.select(
-        "sha256",
-        pl.when(pl.col("text").str.strip_chars() == "").then(pl.lit("empty text"))
-        .when(pl.col("char_start") >= pl.col("char_end")).then(pl.lit("empty span"))
-        .when(pl.col("text").str.len_chars() != pl.col("char_end") - pl.col("char_start")).then(pl.lit("span length differs from text"))
-        .when(pl.col("article_index") != pl.int_range(1, pl.len() + 1).over("sha256")).then(pl.lit("article indexes not consecutive"))
-        .alias("problem"),
-    ).drop_nulls("problem")
+def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
+    """A staged outcome as a row; an error string (unreadable file) becomes a rejection."""
+    if isinstance(result, SplitOutcome):
+        return asdict(result)
+    return {"sha256": f["sha256"], "size_bytes": f["size_bytes"], "status": "rejected", "reason": result,
+            "article_count": 0, "malformed_articles": 0}
 
 
 @dg.asset(
@@ -185,41 +179,49 @@ def _article_problems(articles: pl.DataFrame) -> pl.DataFrame:
 def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataFrame, warehouse: Warehouse):
     stage = warehouse.stage
     started = time.perf_counter()
-    loaded = staged_articles.filter(pl.col("status") == "loaded")
-    counts = [stage.extract_file(sha) for sha in loaded["sha256"]]
-    manifest = staged_articles.join(
-        pl.DataFrame({"sha256": loaded["sha256"], "mention_count": counts}, schema={"sha256": pl.String, "mention_count": pl.Int64}),
-        on="sha256", how="left",
-    )
-    mentions = stage.mentions(loaded["sha256"]).collect()
-    articles = stage.articles(loaded["sha256"]).select("sha256", "article_index", "text").collect()
+    loaded = staged_articles.filter(pl.col("status") == "loaded").unique("sha256", keep="first", maintain_order=True)
+    cached = stage.extract_outcomes(loaded["sha256"].to_list())
+    pending = loaded.filter(~pl.col("sha256").is_in(cached["sha256"].implode()))
+    context.log.info(f"{loaded.height} file versions to extract: {cached.height} already staged")
+    results = map_chunks(extract_chunk, str(stage.root), list(pending.select("sha256", "articles_file").iter_rows()),
+                         warehouse.workers, on_progress=lambda p: context.log.info(f"extract {p}"),
+                         warm_up=lexicon.warm_up)
+    per_file = pl.concat([cached, pl.DataFrame([asdict(o) for o in results], schema=EXTRACT_OUTCOME_SCHEMA)])
+    manifest = staged_articles.join(per_file, on="sha256", how="left")
+    mention_files = [str(stage.mentions_dir / name) for name in per_file["mentions_file"].unique().to_list()]
+    by_type = (_scan_column(mention_files, "entity_type", per_file["sha256"])
+               .group_by("entity_type").len().collect())
     yield dg.Output(manifest, metadata={
-        "dagster/row_count": mentions.height,
-        "by_type": dg.MetadataValue.json(dict(mentions.group_by("entity_type").len().iter_rows())),
+        "dagster/row_count": int(per_file["mention_count"].sum() or 0),
+        "by_type": dg.MetadataValue.json(dict(by_type.iter_rows())),
         "seconds": round(time.perf_counter() - started, 3),
     })
-    joined = mentions.join(articles, on=["sha256", "article_index"], how="left")
-    length = pl.col("char_end") - pl.col("char_start")
-    mismatched = joined.filter(
-        (pl.col("char_start") < 0) | (length <= 0) | pl.col("text").is_null()
-        | (pl.col("text").str.slice(pl.col("char_start").clip(0), length.clip(0)) != pl.col("surface"))
-    )
+    misplaced = per_file.filter(pl.col("misplaced_mentions") > 0).join(
+        staged_articles.select("sha256", "source_file"), on="sha256")
     yield dg.AssetCheckResult(
         check_name="offsets_slice_surface",
-        passed=mismatched.height == 0,
-        metadata={"mismatched": mismatched.height},
+        passed=misplaced.height == 0,
+        metadata={"misplaced_mentions": int(per_file["misplaced_mentions"].sum() or 0),
+                  "files": dg.MetadataValue.md(_md_list(misplaced.head(20), "source_file", "misplaced_mentions"))},
     )
-    unknown = mentions.filter(~pl.col("entity_type").is_in(ENTITY_TYPES))
+    unknown = by_type.filter(~pl.col("entity_type").is_in(ENTITY_TYPES))
     yield dg.AssetCheckResult(check_name="entity_types_known", passed=unknown.height == 0,
-                              metadata={"unknown_types": unknown.height})
-    with_mentions = mentions.select("sha256", "article_index").unique().height
-    share = 1 - with_mentions / articles.height if articles.height else 0.0
+                              metadata={"unknown_types": dg.MetadataValue.json(dict(unknown.iter_rows()))})
+    articles = int(loaded["article_count"].sum() or 0)
+    without = int(per_file["articles_without_mentions"].sum() or 0)
+    share = without / articles if articles else 0.0
     yield dg.AssetCheckResult(
         check_name="articles_with_mentions",
         passed=share <= MAX_SHARE_WITHOUT_MENTIONS,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"share_without_mentions": round(share, 4), "articles": articles.height},
+        metadata={"share_without_mentions": round(share, 4), "articles": articles},
     )
+
+
+def _scan_column(files: list[str], column: str, sha256s: pl.Series) -> pl.LazyFrame:
+    if not files:
+        return pl.LazyFrame(schema={column: pl.String})
+    return pl.scan_parquet(files).filter(pl.col("sha256").is_in(sha256s.implode())).select(column)
 
 
 @dg.multi_asset(
@@ -246,11 +248,10 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     stage = warehouse.stage
     batch = manifest.filter(pl.col("change") != "deleted")
     loaded = batch.filter(pl.col("status") == "loaded")
-    names = loaded.select("sha256", "source_file")
     counts = load.publish(warehouse.file, load.Batch(
         files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason"),
-        articles=stage.articles(loaded["sha256"]).collect().join(names, on="sha256"),
-        mentions=stage.mentions(loaded["sha256"]).collect().join(names, on="sha256"),
+        article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
+        mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
         deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),
         extractor_version=EXTRACTOR_VERSION,
         pipeline_version=PIPELINE_VERSION,

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import dagster as dg
+from pydantic import Field
 
 from etl import paths
+from etl.parallel import default_workers
 from etl.staging import Stage
 
 
@@ -22,6 +24,8 @@ class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse file, with its staging folder beside it."""
 
     path: str
+    workers: int = Field(default_factory=default_workers,
+                         description="Processes for per-file work (default: $ETL_WORKERS or every core).")
 
     @property
     def file(self) -> Path:

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from etl.paths import WAREHOUSE_SQL_DIR
+from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA
 
 PUBLISHED_TABLES = (
     "dim_source_file",
@@ -35,11 +36,11 @@ class IntegrityError(RuntimeError):
 
 @dataclass(frozen=True)
 class Batch:
-    """Everything one load writes. Frames carry `source_file` plus the staged columns."""
+    """Everything one load writes: the files' outcomes and where their staged rows are."""
 
     files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason
-    articles: pl.DataFrame
-    mentions: pl.DataFrame
+    article_files: list[Path]  # staged Parquet, read by DuckDB directly (streamed, not held in Python)
+    mention_files: list[Path]
     deleted: list[str]
     extractor_version: str
     pipeline_version: str
@@ -101,8 +102,8 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
     with connect(path) as con:
         ensure_schema(con)
         con.register("batch_files", batch.files.to_arrow())
-        con.register("batch_articles", batch.articles.to_arrow())
-        con.register("batch_mentions", batch.mentions.to_arrow())
+        _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
+        _register_parquet(con, "staged_mentions", batch.mention_files, MENTION_SCHEMA)
         con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
         con.register("batch_meta", pl.DataFrame({
             "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
@@ -121,6 +122,13 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
             con.execute("ROLLBACK")
             raise
         return table_counts(con)
+
+
+def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Path], schema: dict) -> None:
+    if files:
+        con.read_parquet([str(f) for f in dict.fromkeys(files)]).create_view(name)
+    else:
+        con.register(name, pl.DataFrame(schema=schema).to_arrow())
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -74,3 +74,10 @@ def _first_name_detector() -> Detector:
 @functools.cache
 def is_first_name(token: str) -> bool:
     return _first_name_detector().get_gender(token) != "unknown"
+
+
+def warm_up() -> None:
+    """Load every reference table now, e.g. once per worker process rather than mid-task."""
+    lexicon_automaton()
+    places()
+    is_first_name("Ada")

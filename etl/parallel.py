@@ -1,0 +1,78 @@
+"""Run per-file work on every core, with progress a person can follow.
+
+Per-file work is pure Python (regexes, dictionaries), so threads would queue on the
+GIL: it goes to worker processes instead. Small loads stay in process, where a pool
+would cost more to start than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+
+WORKERS_ENV = "ETL_WORKERS"
+#: Below this many files per worker, a pool costs more to start than it saves.
+MIN_FILES_PER_WORKER = 8
+MAX_CHUNK = 64
+PROGRESS_EVERY_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    seconds: float
+
+    def __str__(self) -> str:
+        rate = self.done / self.seconds if self.seconds else 0.0
+        eta = (self.total - self.done) / rate if rate else float("nan")
+        return f"{self.done}/{self.total} files, {rate:.0f} files/s, ETA {eta:.0f} s"
+
+
+def default_workers() -> int:
+    configured = os.environ.get(WORKERS_ENV)
+    return max(1, int(configured)) if configured else (os.cpu_count() or 1)
+
+
+def chunked(items: Sequence, workers: int) -> list[list]:
+    """Chunks small enough to balance the workers, large enough to amortise per-chunk costs."""
+    size = max(1, min(MAX_CHUNK, len(items) // (max(workers, 1) * 4) or 1))
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def map_chunks(
+    task: Callable,
+    shared_arg: str,
+    items: Sequence,
+    workers: int,
+    on_progress: Callable[[Progress], None] | None = None,
+    warm_up: Callable[[], None] | None = None,
+) -> Iterator:
+    """`task(shared_arg, chunk)` over chunks of items; yields every per-item result, in input order."""
+    started = last_report = time.perf_counter()
+    chunks = chunked(items, workers)
+    call = partial(task, shared_arg)
+    pool = None
+    if workers <= 1 or len(items) < workers * MIN_FILES_PER_WORKER:
+        results: Iterator = map(call, chunks)
+    else:
+        # forkserver: workers never inherit the threads of the orchestrating process.
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=warm_up)
+        results = pool.map(call, chunks)
+    done = 0
+    try:
+        for chunk_results in results:
+            done += len(chunk_results)
+            now = time.perf_counter()
+            if on_progress and (now - last_report >= PROGRESS_EVERY_SECONDS or done == len(items)):
+                on_progress(Progress(done, len(items), now - started))
+                last_report = now
+            yield from chunk_results
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
