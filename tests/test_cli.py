@@ -52,7 +52,7 @@ def test_scorer_reads_the_warehouse(tmp_path: Path, landing: Path):
     )
     assert scored.returncode == 0, scored.stderr
     f1 = float(scored.stdout.strip().splitlines()[-1].split()[-1])
-    assert f1 >= 0.9  # well above the spaCy small model's 0.63 on the same gold
+    assert f1 >= 0.92  # the spaCy small model scores 0.63 on the same gold
 
 
 def test_missing_landing_folder_is_a_clear_error(tmp_path: Path):

@@ -24,7 +24,10 @@ ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _TOKEN = rf"[{_UPPER}][^\W\d_]*(?:[.'][{_UPPER}][^\W\d_]*)*(?:-[{_UPPER}][^\W\d_]*)*"
 _CONNECTOR = r"(?: (?:of|for|the|and|de|la|du|von|van|der|den|da|di|del|al|bin|on|&)){1,2}"
-_SEQUENCE = re.compile(rf"(?=[{_UPPER}])(?<![\w.]){_TOKEN}(?:(?:{_CONNECTOR})? {_TOKEN})*")
+_SEQUENCE = re.compile(
+    rf"(?=[{_UPPER}])(?<![\w.]){_TOKEN}(?:(?:{_CONNECTOR})? {_TOKEN})*"
+    r"(?:(?:(?<=Radio)|(?<=Channel)|(?<=News)) \d{1,2}(?![\d,.]?\d))?"  # "BBC Radio 4", "Channel 4"
+)
 _TOKEN_RE = re.compile(_TOKEN)
 _SENTENCE_BREAK = re.compile(r"[.!?]['\")\]]*\s+")
 
@@ -41,9 +44,14 @@ I MP MPs MEP MEPs MSP MSPs AM AMs PM QC KC CEO TV OK GDP VAT CLP CLPs PPE AGM EG
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday
 January February March April June July August September October November December
 """.split())
-_HONORIFICS_DROPPED = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "Sir", "Dame", "Rev", "Cllr"})
+_HONORIFICS_DROPPED = frozenset(
+    "Mr Mrs Ms Miss Mx Dr Prof Professor Sir Dame Rev Cllr Sgt Cpl Capt Col Gen Lt Insp Det Supt".split()
+)
 _HONORIFICS_KEPT = frozenset({"Lord", "Lady", "Baroness", "Baron"})
 _PERSON_TITLES = frozenset("""
+Backbencher Veteran Former Columnist Commentator Spokesman Spokeswoman Presenter Broadcaster Economist Analyst
+Adviser Singer Actor Actress Comedian Author Writer Novelist Campaigner Activist Entrepreneur Tycoon Businessman
+Businesswoman Star Chef Artist Designer Lawyer Barrister Candidate
 President Chancellor Minister Secretary Senator Governor Mayor Judge King Queen Prince Princess Pope
 Commissioner Ambassador General Colonel Captain Chairman Chairwoman Chair Leader Deputy Shadow Speaker
 Home Foreign Health Education Justice Defence Culture Business Environment Chief Executive Prime Premier
@@ -55,7 +63,8 @@ Foundation Agency Bank Ltd Plc plc Inc Corporation Corp Company Co Group Office 
 Network Alliance Movement Federation Congress Assembly Parliament University College School Academy Hospital
 Service Services Authority Forum Centre Center Citizens Exchange Club Church Court Police Army Navy Force
 Bureau League Organisation Organization Press News Times Post Herald Journal Magazine Review Gazette Unit
-Government Senate Coalition Fund Funds Partnership Initiative Project Federation Confederation Chamber
+Government Senate Coalition Fund Funds Partnership Initiative Project Federation Confederation Chamber Cabinet
+Radio Channel Television TV
 Airways Airlines Motors Holdings Industries Technologies Systems Media Records Studios Pictures Labs
 """.split())
 _EVENT_CUES = frozenset("""
@@ -69,6 +78,12 @@ Commissioner Ambassador General Colonel Captain Speaker Premier
 _ROLE_WORDS = frozenset("Associate Assistant Senior Editor Director Correspondent Officer Spokesman Spokeswoman Head".split())
 _EVENT_AFTER = re.compile(r"'s? (?:[A-Z][\w]+ )*(?:Day|Week|Month|Festival|Awards?|Cup|Prize)\b")
 _ROMAN = re.compile(r"[IVX]{1,4}")
+# Generic geographic words that make a capitalised name a place ("River Thames", "Fish Market").
+_PLACE_CUES = frozenset("""
+River Lake Loch Mount Mountains Sea Ocean Gulf Bay Island Islands Isle Valley Square Street Road Avenue Lane
+Bridge Park Market Heath Common Forest Hills Coast Airport Estate Borough County Province District Canal
+""".split())
+_NOT_SURNAMES = _ORG_CUES | _ROLE_WORDS | _PERSON_TITLES | _PLACE_CUES
 _COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
 _DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
 _PERSON_AFTER = re.compile(
@@ -298,7 +313,9 @@ def _classify(
         return "PLACE", surface, False
     if len(tokens) > 1 and (_is_org_name(tokens) or any(_is_lexicon_org(t) for t in tokens)):
         return "ORG", surface, False
-    if honorific or (person_evidence and (len(tokens) > 1 or not sentence_initial)):
+    if len(tokens) > 1 and (tokens[0] in _PLACE_CUES or tokens[-1] in _PLACE_CUES) and not honorific:
+        return "PLACE", surface, False
+    if honorific or (person_evidence and (len(tokens) > 1 or not (sentence_initial or surface in _NOT_SURNAMES))):
         return "PERSON", surface, False
     if len(tokens) == 1:
         token = tokens[0]
@@ -394,5 +411,6 @@ def _resolve_within_article(candidates: list[_Candidate]) -> None:
             else:
                 c.entity_type = None  # ambiguous: leave unresolved rather than guess
             continue
-        if c.entity_type is None and c.person_evidence and not c.sentence_initial and not _DERIVED_SUFFIX.search(token):
+        if (c.entity_type is None and c.person_evidence and not c.sentence_initial
+                and not _DERIVED_SUFFIX.search(token) and token not in _NOT_SURNAMES):
             c.entity_type, c.entity_name = "PERSON", token

@@ -1,0 +1,31 @@
+"""Extraction quality on twelve hand-annotated BBC politics articles the rules were not written from."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import BBC, PROJECT, SHARED
+from test_cli import _build
+
+GOLD = PROJECT / "tests" / "data" / "bbc_politics_gold.jsonl"
+
+
+def test_bbc_politics_gold_set(tmp_path: Path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    records = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 12
+    for record in records:  # politics_251.txt <- politics/251.txt (the corpus is read, never copied in)
+        number = record["file"].removeprefix("politics_")
+        shutil.copy(BBC / "politics" / number, landing / record["file"])
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    scored = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--db", str(warehouse), "--gold", str(GOLD)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert scored.returncode == 0, scored.stderr
+    f1 = float(scored.stdout.strip().splitlines()[-1].split()[-1])
+    assert f1 >= 0.92, scored.stdout
