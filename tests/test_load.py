@@ -89,3 +89,19 @@ def test_file_names_are_stored_verbatim(tmp_path: Path):
     db = tmp_path / "w.duckdb"
     load.publish(db, _batch(Stage(tmp_path / "stage"), landing))
     assert _query(db, "SELECT source_file, title FROM articles") == [(name, "Title here")]
+
+
+def test_copies_differing_only_in_typography_share_article_id_but_keep_their_own_text(tmp_path: Path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    curly = "Corbyn’s week\n\nJeremy Corbyn said “no” to  Labour’s plan.\n"
+    straight = "Corbyn's week\n\nJeremy Corbyn said \"no\" to Labour's plan.\n"
+    (landing / "a.txt").write_text(curly, encoding="utf-8")
+    (landing / "b.txt").write_text(straight, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    load.publish(db, _batch(Stage(tmp_path / "stage"), landing))  # raises if any offset misses its text
+    ids = _query(db, "SELECT count(DISTINCT article_id), count(*) FROM articles")
+    assert ids == [(1, 2)]
+    assert _query(db, "SELECT count(*) FROM dim_article") == [(2,)]
+    assert _query(db, "SELECT source_file, mention_count FROM article_entities WHERE entity_name = 'Jeremy Corbyn' "
+                      "ORDER BY 1") == [("a.txt", 2), ("b.txt", 2)]

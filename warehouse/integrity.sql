@@ -9,7 +9,7 @@ SELECT count(*) - count(DISTINCT source_file) FROM dim_source_file;
 SELECT count(*) FROM dim_source_file WHERE status = 'rejected' AND coalesce(reason, '') = '';
 
 -- name: dim_article.keys_unique
-SELECT count(*) - count(DISTINCT article_id) FROM dim_article;
+SELECT count(*) - count(DISTINCT text_hash) FROM dim_article;
 
 -- name: dim_article.no_orphans
 SELECT count(*) FROM dim_article WHERE article_key NOT IN (SELECT article_key FROM fact_article);

@@ -15,7 +15,7 @@ CREATE OR REPLACE TEMP MACRO date_key_of(d) AS
 
 -- Staged rows are per file version (sha256); a version dropped under two names counts for both.
 CREATE OR REPLACE TEMP VIEW batch_articles AS
-SELECT f.source_file, a.* FROM staged_articles a JOIN batch_files f USING (sha256);
+SELECT f.source_file, a.*, sha256(a.text) AS text_hash FROM staged_articles a JOIN batch_files f USING (sha256);
 CREATE OR REPLACE TEMP VIEW batch_mentions AS
 SELECT f.source_file, m.* FROM staged_mentions m JOIN batch_files f USING (sha256);
 
@@ -37,11 +37,11 @@ WHERE source_file IN (SELECT source_file FROM batch_deleted) AND status <> 'dele
 
 -- 3. Dimensions: new articles, entities, aliases and calendar days.
 INSERT INTO dim_article
-SELECT stable_key('article', article_id), article_id,
+SELECT stable_key('article', text_hash), text_hash, any_value(article_id),
        any_value(title), any_value(standfirst), any_value(byline), any_value(captions),
        any_value(body), any_value(text), any_value(published_date)
 FROM batch_articles
-GROUP BY article_id
+GROUP BY text_hash
 ON CONFLICT DO NOTHING;
 
 INSERT INTO dim_entity
@@ -63,7 +63,7 @@ ON CONFLICT DO NOTHING;
 
 -- 4. Facts.
 INSERT INTO fact_article
-SELECT stable_key('file', a.source_file), a.article_index, stable_key('article', a.article_id),
+SELECT stable_key('file', a.source_file), a.article_index, stable_key('article', a.text_hash),
        date_key_of(a.published_date), a.char_start, a.char_end, a.word_count,
        count(m.surface), count(DISTINCT m.entity_type || chr(31) || m.entity_name)
 FROM batch_articles a
@@ -71,7 +71,7 @@ LEFT JOIN batch_mentions m USING (source_file, article_index)
 GROUP BY ALL;
 
 INSERT INTO fact_mention
-SELECT stable_key('file', m.source_file), m.article_index, stable_key('article', a.article_id),
+SELECT stable_key('file', m.source_file), m.article_index, stable_key('article', a.text_hash),
        stable_key('entity', m.entity_type || chr(31) || m.entity_name), date_key_of(a.published_date),
        m.char_start, m.char_end, m.surface, m.paragraph_index, m.paragraph_role, m.sentence_index,
        m.in_quote, (SELECT extractor_version FROM batch_meta)

@@ -30,7 +30,8 @@ COMMENT ON COLUMN dim_source_file.last_loaded_at IS 'When this file name was las
 
 CREATE TABLE IF NOT EXISTS dim_article (
     article_key     BIGINT PRIMARY KEY,
-    article_id      VARCHAR NOT NULL UNIQUE,
+    text_hash       VARCHAR NOT NULL UNIQUE,
+    article_id      VARCHAR NOT NULL,
     title           VARCHAR,
     standfirst      VARCHAR,
     byline          VARCHAR,
@@ -39,9 +40,10 @@ CREATE TABLE IF NOT EXISTS dim_article (
     text            VARCHAR NOT NULL,
     published_date  DATE
 );
-COMMENT ON TABLE dim_article IS 'One row per distinct article content; the same article in two files shares this row.';
-COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key (stable hash of article_id).';
-COMMENT ON COLUMN dim_article.article_id IS 'Content hash of the normalised article text (NFC, folded quotes and dashes, collapsed whitespace).';
+COMMENT ON TABLE dim_article IS 'One row per distinct article text; the same article in two files shares this row.';
+COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key (stable hash of text_hash).';
+COMMENT ON COLUMN dim_article.text_hash IS 'SHA-256 of the exact article text (mention offsets point into this text).';
+COMMENT ON COLUMN dim_article.article_id IS 'Content hash of the normalised article text (NFC, folded quotes and dashes, collapsed whitespace): copies that differ only in typography share it.';
 COMMENT ON COLUMN dim_article.title IS 'Headline, or NULL when the article starts straight with body text.';
 COMMENT ON COLUMN dim_article.standfirst IS 'The one-paragraph summary under the headline, if any.';
 COMMENT ON COLUMN dim_article.byline IS 'Author bio lines at the end of the article ("X is associate director at IPPR").';

@@ -94,6 +94,10 @@ _PERSON_AFTER = re.compile(
     r"executive|president|member|candidate|councillor|activist|organiser|author|professor|economist|"
     r"analyst|adviser|officer|campaigner|writer|journalist|lawyer|deputy|aide|manager|coach)\b)"
 )
+_QUOTE_MARK = re.compile(r"[“”\"]")
+_WORD_RUN = re.compile(r"\S+")
+_LOWER_WORD_NEXT = re.compile(r" [a-z]")
+_ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 _ACRONYM = re.compile(rf"[{_UPPER}][{_UPPER}&]{{1,6}}s?")
 
 
@@ -178,8 +182,8 @@ def _sentence_position(folded: str, para: Paragraph, breaks: list[int], start: i
 
 def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
     spans, open_at = [], None
-    for m in re.finditer(r"[“”\"]", text[para.start : para.end]):
-        pos = para.start + m.start()
+    for m in _QUOTE_MARK.finditer(text, para.start, para.end):
+        pos = m.start()
         ch = m.group()
         if ch == "“" or (ch == '"' and open_at is None):
             open_at = pos
@@ -209,7 +213,7 @@ def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[
 
 def _split_sequence(folded: str, start: int, end: int) -> list[tuple[int, int]]:
     """Break a raw capitalised run at stop words; keep connectors only inside organisation names."""
-    tokens = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", folded[start:end])]
+    tokens = [m.span() for m in _WORD_RUN.finditer(folded, start, end)]
     pieces, current = [], []
     for s, e in tokens:
         word = folded[s:e]
@@ -334,7 +338,7 @@ def _is_lexicon_org(token: str) -> bool:
 
 def _noun_use(after: str) -> bool:
     """True for "the Tories' plan" or "the Tory." but not "Tory attacks"."""
-    return after.startswith("'") or not re.match(r" [a-z]", after)
+    return after.startswith("'") or not _LOWER_WORD_NEXT.match(after)
 
 
 def _lexicon_candidates(folded: str, para: Paragraph, index: int, breaks: list[int]) -> list[_Candidate]:
@@ -374,7 +378,7 @@ def _define_acronyms(folded: str, candidates: list[_Candidate]) -> None:
     expansions = {}
     for c in candidates:
         if c.entity_type == "ORG" and len(c.tokens) > 1:
-            m = re.match(r" \(([A-Z][A-Z&]{1,7})\)", folded[c.end : c.end + 12])
+            m = _ACRONYM_DEFINITION.match(folded, c.end)
             if m and _initials_match(c.tokens, m.group(1)):
                 expansions[m.group(1)] = c.entity_name or c.surface
     for c in candidates:

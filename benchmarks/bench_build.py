@@ -1,0 +1,132 @@
+"""End-to-end throughput of `python -m etl build` against the DuckDB raw-load floor.
+
+For each corpus size: generate a seed-format corpus with the shared make_corpus.py, time
+the floor (DuckDB loading the same bytes: `CREATE TABLE raw AS SELECT filename, content
+FROM read_text(...)`) and a cold `python -m etl build` into an empty warehouse, both in
+the same run, and print MB/s, articles/s, the ratio to the floor, the time per stage and
+the peak memory of the whole process tree (main process plus workers, sampled from /proc).
+
+    python benchmarks/bench_build.py --sizes 10,50,200 --runs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+PROJECT = Path(__file__).resolve().parent.parent
+MAKE_CORPUS = PROJECT.parent / "shared" / "tools" / "make_corpus.py"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,50,200", help="corpus sizes in MB, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="cold builds per size below 100 MB (median reported)")
+    parser.add_argument("--workdir", type=Path, default=None, help="where corpora and warehouses go (default: a temp dir)")
+    args = parser.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="etl-bench-"))
+    print(f"machine: {os.cpu_count()} cores; workdir {workdir}")
+    print(f"{'MB':>5} {'files':>6} {'articles':>8} {'floor s':>8} {'build s':>8} {'MB/s':>6} {'art/s':>7} "
+          f"{'x floor':>7} {'peak RSS MB':>11}  stages (s)")
+    for size in (int(s) for s in args.sizes.split(",")):
+        landing = workdir / f"corpus_{size}mb"
+        if not landing.exists():
+            subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(landing), "--mb", str(size)],
+                           check=True, capture_output=True)
+        files = list(landing.glob("*.txt"))
+        megabytes = sum(f.stat().st_size for f in files) / 1e6
+        runs = args.runs if size < 100 else 1
+        floors = [_floor(landing) for _ in range(max(runs, 3))]
+        builds = [_cold_build(landing, workdir / f"warehouse_{size}mb") for _ in range(runs)]
+        seconds = statistics.median(b["seconds"] for b in builds)
+        floor = statistics.median(floors)
+        best = min(builds, key=lambda b: abs(b["seconds"] - seconds))
+        print(f"{size:>5} {len(files):>6} {best['articles']:>8} {floor:>8.2f} {seconds:>8.2f} "
+              f"{megabytes / seconds:>6.2f} {best['articles'] / seconds:>7.0f} {seconds / floor:>7.1f} "
+              f"{max(b['peak_rss_mb'] for b in builds):>11.0f}  {best['stages']}")
+
+
+def _floor(landing: Path) -> float:
+    con = duckdb.connect()
+    started = time.perf_counter()
+    con.execute("CREATE TABLE raw AS SELECT filename, content FROM read_text(?)", [str(landing / "*.txt")])
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def _cold_build(landing: Path, folder: Path) -> dict:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(folder / "news.duckdb")],
+        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    peak = _PeakTreeRss(process.pid)
+    peak.start()
+    out, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    peak.stop()
+    if process.returncode != 0:
+        raise SystemExit(f"build failed ({process.returncode}):\n{out}")
+    articles = int(re.search(r"this load (\d+) articles", out).group(1))
+    stages = re.search(r"stages\s+(.*)", out).group(1)
+    return {"seconds": seconds, "articles": articles, "stages": stages, "peak_rss_mb": peak.peak / 1e6}
+
+
+class _PeakTreeRss(threading.Thread):
+    """Largest sum of resident memory over a process and all its descendants."""
+
+    def __init__(self, root: int):
+        super().__init__(daemon=True)
+        self.root, self.peak, self._done = root, 0, threading.Event()
+
+    def run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._done.is_set():
+            self.peak = max(self.peak, sum(_rss_pages(pid) for pid in _tree(self.root)) * page)
+            self._done.wait(0.1)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(root: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+if __name__ == "__main__":
+    main()
