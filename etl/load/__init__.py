@@ -7,7 +7,10 @@ one transaction: it commits whole, after the integrity rules pass, or not at all
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,30 +101,81 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
 
 
 def publish(path: Path, batch: Batch) -> dict[str, int]:
-    """Apply one batch in a single transaction; returns the row count of every published table."""
-    with connect(path) as con:
-        ensure_schema(con)
-        con.register("batch_files", batch.files.to_arrow())
-        _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
-        _register_parquet(con, "staged_mentions", batch.mention_files, MENTION_SCHEMA)
-        con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
-        con.register("batch_meta", pl.DataFrame({
-            "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
-        }).to_arrow())
-        con.execute("BEGIN TRANSACTION")
+    """Apply one batch and swap it in whole; returns the row count of every published table.
+
+    The load is written to a private copy of the warehouse and renamed over it only once
+    it has committed and passed the integrity rules. Readers that hold the file open (a
+    DuckDB CLI, a notebook) keep the snapshot they opened and never block the load; a
+    crash at any point leaves the published file as it was. A lock file beside the
+    warehouse makes concurrent loads from separate processes take turns.
+    """
+    with _writer_lock(path):
+        work = path.with_name(f".{path.name}.{os.getpid()}.loading")
+        _remove(work)
+        if path.exists():
+            shutil.copyfile(path, work)
         try:
-            con.execute(sql_file("publish.sql"))
-            broken = {name: n for name, n in violations(con).items() if n}
-            if broken:
-                raise IntegrityError(
-                    "Load rolled back, integrity rules violated: "
-                    + ", ".join(f"{name} ({n} rows)" for name, n in broken.items())
-                )
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        return table_counts(con)
+            with connect(work) as con:
+                _apply(con, batch)
+                con.execute("CHECKPOINT")
+                counts = table_counts(con)
+            _fsync(work)
+            os.replace(work, path)
+            _fsync(path.parent)
+        finally:
+            _remove(work)
+    return counts
+
+
+def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+    ensure_schema(con)
+    con.register("batch_files", batch.files.to_arrow())
+    _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
+    _register_parquet(con, "staged_mentions", batch.mention_files, MENTION_SCHEMA)
+    con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
+    con.register("batch_meta", pl.DataFrame({
+        "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
+    }).to_arrow())
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(sql_file("publish.sql"))
+        broken = {name: n for name, n in violations(con).items() if n}
+        if broken:
+            raise IntegrityError(
+                "Load rolled back, integrity rules violated: "
+                + ", ".join(f"{name} ({n} rows)" for name, n in broken.items())
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            # Holding the lock, any leftover working copy belongs to a load that died.
+            for stale in path.parent.glob(f".{path.name}.*.loading*"):
+                _remove(stale)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _remove(path: Path) -> None:
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Path], schema: dict) -> None:

@@ -1,0 +1,97 @@
+"""Loads that follow the landing folder: readers never blocked, crashes never half-publish."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import PROJECT, SHARED
+from test_cli import _build
+
+CONTENT = {
+    "articles": "SELECT * FROM articles",
+    "article_entities": "SELECT * EXCLUDE (surface_forms), list_sort(surface_forms) FROM article_entities",
+    "fact_mention": "SELECT * FROM fact_mention",
+    "dim_entity": "SELECT * FROM dim_entity",
+    "dim_source_file": "SELECT * EXCLUDE (first_seen_at, last_loaded_at) FROM dim_source_file",
+}
+
+
+def fingerprint(warehouse: Path) -> dict[str, tuple]:
+    """Row count and an order-independent content hash of every published table."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {name: con.execute(f"SELECT count(*), sum(hash(t)) FROM ({query}) t").fetchall()[0]
+                for name, query in CONTENT.items()}
+
+
+def test_second_load_with_nothing_new_changes_nothing(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    before = fingerprint(warehouse)
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert fingerprint(warehouse) == before
+
+
+def test_a_reader_holding_the_file_neither_blocks_the_load_nor_sees_half_of_it(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    reader = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import duckdb, sys, time\n"
+            f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
+            "print(con.execute('SELECT count(*) FROM articles').fetchall()[0][0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(con.execute('SELECT count(*) FROM articles').fetchall()[0][0], flush=True)\n"
+        )],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "8"  # the reader now holds the file open
+        (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
+        result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        assert result.returncode == 0, result.stderr[-2000:]
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "8"  # its snapshot is whole and unchanged
+    finally:
+        reader.kill()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]
+
+
+@pytest.mark.slow
+def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Path, landing: Path):
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(corpus), "--mb", "2"],
+                   check=True, capture_output=True)
+    clean = tmp_path / "clean.duckdb"  # reference: seeds, then the corpus, never interrupted
+    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    good = fingerprint(clean)
+    for path in corpus.glob("*.txt"):
+        shutil.copy(path, landing)
+    started = time.perf_counter()
+    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    full = time.perf_counter() - started
+    expected = fingerprint(clean)
+
+    for fraction in (0.35, 0.6, 0.8, 0.95):
+        warehouse = tmp_path / f"killed_{fraction}.duckdb"
+        seeds_only = tmp_path / f"seeds_{fraction}"
+        shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
+        assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
+        process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
+                                    "--warehouse", str(warehouse)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(full * fraction)
+        os.killpg(process.pid, signal.SIGKILL)  # the build and its worker processes, mid-flight
+        process.wait()
+        state = fingerprint(warehouse)  # opens: never corrupt, never half a load
+        assert state in (good, expected), fraction
+        assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+        assert fingerprint(warehouse) == expected, fraction
