@@ -1,0 +1,41 @@
+"""Property tests: decoding, splitting and extraction never raise, and every offset maps back."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from etl.articles import split_articles
+from etl.ingest import RejectedFile, decode
+from etl.mentions import extract_mentions
+
+PIECES = list("abc XYZ.,;:'\"“”‘’–—\n\t\xa0£éÃ©â€") + [
+    "\n\n", "Show Hide image", "Photo: Getty", " date 2017-08-07 ", "Mr ", "Labour", "Jeremy Corbyn", " (IPPR)",
+    "UK-born", "Photograph: Getty Images.", "Sarah Mulley is associate director at IPPR.",
+]
+NEWSY = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_decoding_arbitrary_bytes_gives_text_or_a_reason(data):
+    try:
+        decoded = decode(data)
+    except RejectedFile as exc:
+        assert str(exc)
+    else:
+        assert decoded.text.strip() and "\r" not in decoded.text
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=600), NEWSY))
+def test_splitting_and_extraction_keep_offsets_valid(text):
+    previous_end = 0
+    for number, article in enumerate(split_articles(text), start=1):
+        assert article.index == number
+        assert previous_end <= article.char_start < article.char_end <= len(text)
+        assert text[article.char_start : article.char_end] == article.text
+        previous_end = article.char_end
+        for paragraph in article.paragraphs:
+            assert 0 <= paragraph.start < paragraph.end <= len(article.text)
+        for m in extract_mentions(article.text, article.paragraphs):
+            assert article.text[m.start : m.end] == m.surface
+            assert m.entity_type in ("PERSON", "ORG", "PLACE")
