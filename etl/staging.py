@@ -55,6 +55,8 @@ MENTION_SCHEMA = {
     "paragraph_index": pl.Int32,
     "paragraph_role": pl.String,
     "sentence_index": pl.Int32,
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
     "in_quote": pl.Boolean,
 }
 
@@ -247,6 +249,8 @@ def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
                     "paragraph_index": m.paragraph_index,
                     "paragraph_role": m.paragraph_role,
                     "sentence_index": m.sentence_index,
+                    "sentence_start": m.sentence_start,
+                    "sentence_end": m.sentence_end,
                     "in_quote": m.in_quote,
                 }
             )

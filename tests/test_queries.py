@@ -1,18 +1,78 @@
-"""The example queries shipped in warehouse/queries run on the bundled samples."""
+"""The analyst views and the example queries in warehouse/queries, on the bundled samples.
+
+Expected values come from reading the eight sample articles (and their hand annotation in
+the shared gold file), not from the code's output.
+"""
 
 import duckdb
+import pytest
 
+from etl.load import PUBLISHED_TABLES
 from etl.paths import WAREHOUSE_SQL_DIR
 from test_cli import _build
 
 
-def test_example_queries(tmp_path, landing):
-    warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        top = con.sql((WAREHOUSE_SQL_DIR / "queries" / "top_entities.sql").read_text()).fetchall()
-        co = con.sql((WAREHOUSE_SQL_DIR / "queries" / "co_mentions.sql").read_text()).fetchall()
-    # Every one of the eight sample articles is about the Labour Party.
-    assert top[0][:2] == ("Labour Party", "ORG") and top[0][3] == 8
-    # Ed Miliband is named in four of them (000#1, 001#1, 002, 003#1).
-    assert co[0] == ("Ed Miliband", 4)
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    import shutil
+
+    from conftest import SEEDS
+
+    root = tmp_path_factory.mktemp("queries")
+    shutil.copytree(SEEDS, root / "landing")
+    warehouse = root / "news.duckdb"
+    assert _build("--landing", str(root / "landing"), "--warehouse", str(warehouse)).returncode == 0
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        yield connection
+
+
+def _run(con, name: str) -> list[tuple]:
+    return con.sql((WAREHOUSE_SQL_DIR / "queries" / f"{name}.sql").read_text()).fetchall()
+
+
+def test_top_entities(con):
+    top = _run(con, "top_entities")
+    # "Labour" (or "Labour party"/"Labour Party") appears in every article: 10+6+4+15+10+7+12+14 times.
+    assert top[0] == ("Labour Party", "ORG", 78, 8)
+    # Momentum: 21 times in the Jackie Walker piece, 5 in the Brighton one.
+    assert top[1] == ("Momentum", "ORG", 26, 2)
+
+
+def test_co_mentions_with_labour(con):
+    # Ed Miliband is named in 000#1, 001#1, 002 and 003#1; Jeremy Corbyn in 000#2, 003#2 and 004.
+    assert _run(con, "co_mentions")[:2] == [("Ed Miliband", 4), ("Jeremy Corbyn", 3)]
+
+
+def test_mentions_by_month(con):
+    # Only 004 carries a date (2017-08-07): Corbyn 5 times, Umunna, Lewis and Jones twice each.
+    rows = _run(con, "mentions_by_month")
+    assert {name for _, name, _ in rows} == {"Jeremy Corbyn", "Chuka Umunna", "Clive Lewis", "Owen Jones",
+                                             "David Lammy", "Geraint Davies"}
+    assert rows[0][1:] == ("Jeremy Corbyn", 5) and str(rows[0][0]) == "2017-08-01"
+
+
+def test_keyword_in_context(con):
+    rows = _run(con, "keyword_in_context")
+    assert len(rows) == 26
+    assert ("000_7e8e55041918a3c3.txt", 2, "body",
+            "His major opposition within Momentum and on its ruling executive comes from the AWL.") in rows
+    assert all("Momentum" in sentence for *_, sentence in rows)
+
+
+def test_titles_vs_bodies(con):
+    rows = {name: counts for name, _, *counts in _run(con, "titles_vs_bodies")}
+    # Titles: "Labour is developing...", "Labour is a pioneer ... sexism in Labour", "Labour's establishment ..."
+    assert rows["Labour Party"][0] == 4
+    assert rows["Momentum"][0] == 2 and rows["Ed Miliband"][0] == 1 and rows["Jackie Walker"][0] == 1
+
+
+def test_every_table_and_column_is_documented(con):
+    undocumented = con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE table_name IN (SELECT unnest(?)) "
+        "AND coalesce(comment, '') = ''", [list(PUBLISHED_TABLES)]).fetchall()
+    assert undocumented == []
+    tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+    views = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
+    assert all(tables[t] for t in PUBLISHED_TABLES)
+    assert {"articles", "article_entities", "rejected_files", "entity_summary", "co_mentions",
+            "mention_context", "mentions_by_role", "entity_mentions_by_month"} <= {v for v, c in views.items() if c}

@@ -48,4 +48,5 @@ WHERE m.entity_key NOT IN (SELECT entity_key FROM dim_entity)
 
 -- name: fact_mention.offsets_slice_surface
 SELECT count(*) FROM fact_mention m JOIN dim_article a USING (article_key)
-WHERE substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface;
+WHERE substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface
+   OR NOT (m.sentence_start <= m.char_start AND m.char_end <= m.sentence_end);

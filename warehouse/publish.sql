@@ -5,7 +5,8 @@
 --   staged_articles(sha256, article_index, article_id, title, standfirst, byline, captions,
 --                   body, text, published_date, word_count, char_start, char_end, ...)  staged Parquet
 --   staged_mentions(sha256, article_index, char_start, char_end, surface, entity_name,
---                   entity_type, paragraph_index, paragraph_role, sentence_index, in_quote)  staged Parquet
+--                   entity_type, paragraph_index, paragraph_role, sentence_index, sentence_start,
+--                   sentence_end, in_quote)  staged Parquet
 --   batch_deleted(source_file), batch_meta(extractor_version, pipeline_version)  from Arrow
 
 CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
@@ -74,6 +75,7 @@ INSERT INTO fact_mention
 SELECT stable_key('file', m.source_file), m.article_index, stable_key('article', a.text_hash),
        stable_key('entity', m.entity_type || chr(31) || m.entity_name), date_key_of(a.published_date),
        m.char_start, m.char_end, m.surface, m.paragraph_index, m.paragraph_role, m.sentence_index,
+       m.sentence_start, m.sentence_end,
        m.in_quote, (SELECT extractor_version FROM batch_meta)
 FROM batch_mentions m
 JOIN batch_articles a USING (source_file, article_index);

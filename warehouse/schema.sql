@@ -135,6 +135,8 @@ CREATE TABLE IF NOT EXISTS fact_mention (
     paragraph_index INTEGER NOT NULL,
     paragraph_role  VARCHAR NOT NULL,
     sentence_index  INTEGER NOT NULL,
+    sentence_start  INTEGER NOT NULL,
+    sentence_end    INTEGER NOT NULL,
     in_quote        BOOLEAN NOT NULL,
     extractor_version VARCHAR NOT NULL
 );
@@ -150,5 +152,7 @@ COMMENT ON COLUMN fact_mention.surface IS 'The exact text of the mention.';
 COMMENT ON COLUMN fact_mention.paragraph_index IS '0-based paragraph of the article the mention is in.';
 COMMENT ON COLUMN fact_mention.paragraph_role IS 'title, standfirst, body, bio or caption.';
 COMMENT ON COLUMN fact_mention.sentence_index IS '0-based sentence within the paragraph.';
+COMMENT ON COLUMN fact_mention.sentence_start IS 'Offset of the start of the sentence containing the mention, in dim_article.text.';
+COMMENT ON COLUMN fact_mention.sentence_end IS 'Offset just past the end of that sentence.';
 COMMENT ON COLUMN fact_mention.in_quote IS 'True when the mention sits inside a direct quotation.';
 COMMENT ON COLUMN fact_mention.extractor_version IS 'Version of the extraction rules that produced it.';

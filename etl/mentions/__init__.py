@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from etl.articles import Paragraph, matching_form
 from etl.mentions import lexicon as ref
 
-EXTRACTOR_VERSION = "rules-1"
+EXTRACTOR_VERSION = "rules-2"
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -111,6 +111,8 @@ class Mention:
     paragraph_index: int
     paragraph_role: str
     sentence_index: int
+    sentence_start: int  # the sentence around the mention, as offsets into the article text
+    sentence_end: int
     in_quote: bool
 
 
@@ -153,7 +155,11 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
     for c in sorted(candidates, key=lambda c: c.start):
         if c.entity_type is None:
             continue
-        para, quotes, _ = context[c.paragraph_index]
+        para, quotes, breaks = context[c.paragraph_index]
+        bounds = [para.start, *breaks, para.end]
+        sentence_end = bounds[c.sentence_index + 1]
+        while sentence_end > para.start and text[sentence_end - 1].isspace():
+            sentence_end -= 1
         mentions.append(
             Mention(
                 start=c.start,
@@ -164,6 +170,8 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
                 paragraph_index=c.paragraph_index,
                 paragraph_role=para.role,
                 sentence_index=c.sentence_index,
+                sentence_start=bounds[c.sentence_index],
+                sentence_end=sentence_end,
                 in_quote=any(qs <= c.start < qe for qs, qe in quotes),
             )
         )
