@@ -105,3 +105,15 @@ def test_copies_differing_only_in_typography_share_article_id_but_keep_their_own
     assert _query(db, "SELECT count(*) FROM dim_article") == [(2,)]
     assert _query(db, "SELECT source_file, mention_count FROM article_entities WHERE entity_name = 'Jeremy Corbyn' "
                       "ORDER BY 1") == [("a.txt", 2), ("b.txt", 2)]
+
+
+def test_warehouse_of_an_older_schema_is_rebuilt_from_the_landing_folder(tmp_path: Path, landing: Path):
+    stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
+    load.publish(db, _batch(stage, landing))
+    with load.connect(db) as con:
+        con.execute("UPDATE etl_meta SET value = 'older' WHERE key = 'schema_version'")
+        con.execute("ALTER TABLE fact_mention DROP COLUMN sentence_end")
+    assert load.loaded_versions(db) == {}  # so every file is reloaded
+    counts = load.publish(db, _batch(stage, landing))
+    assert counts["fact_article"] == 8
+    assert _query(db, "SELECT value FROM etl_meta WHERE key = 'schema_version'") == [(load.schema_version(),)]

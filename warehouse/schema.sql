@@ -2,6 +2,14 @@
 -- Surrogate keys are BIGINTs derived from the natural key with md5, so they are
 -- stable across rebuilds: an incremental load and a clean build give the same keys.
 
+CREATE TABLE IF NOT EXISTS etl_meta (
+    key             VARCHAR PRIMARY KEY,
+    value           VARCHAR
+);
+COMMENT ON TABLE etl_meta IS 'Facts about the warehouse itself, e.g. the schema version that built it.';
+COMMENT ON COLUMN etl_meta.key IS 'Name of the fact (schema_version).';
+COMMENT ON COLUMN etl_meta.value IS 'Its value.';
+
 CREATE TABLE IF NOT EXISTS dim_source_file (
     source_file_key BIGINT PRIMARY KEY,
     source_file     VARCHAR NOT NULL UNIQUE,

@@ -8,6 +8,7 @@ one transaction: it commits whole, after the integrity rules pass, or not at all
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -75,9 +76,35 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
+def schema_version() -> str:
+    """Changes whenever the DDL or the views change."""
+    ddl = sql_file("schema.sql") + sql_file("views.sql")
+    return hashlib.sha256(ddl.encode("utf-8")).hexdigest()[:16]
+
+
+def stored_schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'etl_meta'").fetchall()[0][0]:
+        return None
+    rows = con.execute("SELECT value FROM etl_meta WHERE key = 'schema_version'").fetchall()
+    return rows[0][0] if rows else None
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema; a warehouse built by another schema version is emptied first.
+
+    The warehouse is derived data: after a schema change the load that follows
+    reprocesses every file in the landing folder (`loaded_versions` reports none).
+    """
+    current = schema_version()
+    stored = stored_schema_version(con)
+    if stored is not None and stored != current:
+        for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
+            con.execute(f'DROP VIEW IF EXISTS "{view}"')
+        for table in (*PUBLISHED_TABLES, "etl_meta"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(sql_file("schema.sql"))
     con.execute(sql_file("views.sql"))
+    con.execute("INSERT OR REPLACE INTO etl_meta VALUES ('schema_version', ?)", [current])
 
 
 @dataclass(frozen=True)
@@ -92,10 +119,8 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     if not path.exists():
         return {}
     with connect(path, read_only=True) as con:
-        if not con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'dim_source_file'"
-        ).fetchall()[0][0]:
-            return {}
+        if stored_schema_version(con) != schema_version():
+            return {}  # built by another schema: everything is reloaded
         rows = con.execute("SELECT source_file, sha256, status, pipeline_version FROM dim_source_file").fetchall()
     return {name: LoadedFile(sha, status, version) for name, sha, status, version in rows}
 
