@@ -1,5 +1,7 @@
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,19 @@ def gold() -> list[dict]:
     return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
 
 
+def settle(*paths: Path) -> None:
+    """Date files (or every file in folders) a minute back, so loads do not take them for files still
+    being written (see ETL_SETTLE_SECONDS)."""
+    past = time.time() - 60
+    for path in paths:
+        for file in (path.iterdir() if path.is_dir() else [path]):
+            os.utime(file, (past, past))
+
+
 @pytest.fixture
 def landing(tmp_path: Path) -> Path:
     """A private copy of the bundled seed files."""
     folder = tmp_path / "landing"
     shutil.copytree(SEEDS, folder)
+    settle(folder)
     return folder

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import BBC, PROJECT, SHARED
+from conftest import BBC, PROJECT, SHARED, settle
 from test_cli import _build
 
 GOLD = PROJECT / "tests" / "data" / "bbc_politics_gold.jsonl"
@@ -20,6 +20,7 @@ def test_bbc_politics_gold_set(tmp_path: Path):
     for record in records:  # politics_251.txt <- politics/251.txt (the corpus is read, never copied in)
         number = record["file"].removeprefix("politics_")
         shutil.copy(BBC / "politics" / number, landing / record["file"])
+    settle(landing)
     warehouse = tmp_path / "news.duckdb"
     assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     scored = subprocess.run(

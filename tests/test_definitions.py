@@ -10,6 +10,8 @@ from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder
 from etl.definitions import build_definitions, defs
 
+from conftest import settle
+
 
 def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
@@ -53,6 +55,7 @@ def test_second_run_skips_unchanged_files_and_rejects_bad_ones(tmp_path: Path, l
         assert _run(landing, warehouse, instance).success
         (landing / "empty.txt").write_bytes(b"")
         (landing / "binary.txt").write_bytes(bytes(range(256)) * 8)
+        settle(landing)
         result = _run(landing, warehouse, instance)
     assert result.success
     files = result.asset_materializations_for_node("landing_files")[0].metadata
@@ -101,5 +104,21 @@ def test_sensor_requests_a_run_only_when_the_folder_changes(tmp_path: Path, land
         again = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
         assert isinstance(again, dg.SkipReason)
         (landing / "005_new.txt").write_text("A new title\n\nBody about Labour.\n", encoding="utf-8")
+        fresh = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
+        assert isinstance(fresh, dg.SkipReason)  # still being written, as far as anyone can tell
+        settle(landing / "005_new.txt")
         after = landing_sensor(dg.build_sensor_context(instance=instance, cursor=first.cursor, resources=resources))
         assert len(after.run_requests) == 1 and after.cursor != first.cursor
+
+
+def test_files_still_being_written_wait_for_the_next_run(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "w.duckdb"
+    (landing / "005_arriving.txt").write_text("Half a title\n\nHalf a bo", encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        first = _run(landing, warehouse, instance)
+        settle(landing / "005_arriving.txt")
+        second = _run(landing, warehouse, instance)
+    assert first.asset_materializations_for_node("landing_files")[0].metadata["files_in_flight"].value == 1
+    assert second.asset_materializations_for_node("landing_files")[0].metadata["files_new"].value == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, settle
 from test_cli import _build
 
 
@@ -18,6 +18,7 @@ def faulty_warehouse(tmp_path_factory) -> tuple[Path, dict]:
     landing = root / "landing"
     subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(landing),
                     "--mb", "1", "--bad", "1"], check=True, capture_output=True)
+    settle(landing)
     manifest = {r["file"]: r for r in map(json.loads, (root / "landing.manifest.jsonl").read_text().splitlines())}
     warehouse = root / "news.duckdb"
     result = _build("--landing", str(landing), "--warehouse", str(warehouse))

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT, SHARED
+from conftest import PROJECT, SHARED, settle
 from test_cli import _build
 
 CONTENT = {
@@ -54,6 +54,7 @@ def test_a_reader_holding_the_file_neither_blocks_the_load_nor_sees_half_of_it(t
     try:
         assert reader.stdout.readline().strip() == "8"  # the reader now holds the file open
         (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
+        settle(landing)
         result = _build("--landing", str(landing), "--warehouse", str(warehouse))
         assert result.returncode == 0, result.stderr[-2000:]
         reader.stdin.write("\n")
@@ -75,6 +76,7 @@ def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Pa
     good = fingerprint(clean)
     for path in corpus.glob("*.txt"):
         shutil.copy(path, landing)
+    settle(landing)
     started = time.perf_counter()
     assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
     full = time.perf_counter() - started
@@ -84,6 +86,7 @@ def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Pa
         warehouse = tmp_path / f"killed_{fraction}.duckdb"
         seeds_only = tmp_path / f"seeds_{fraction}"
         shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
+        settle(seeds_only)
         assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
         process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
                                     "--warehouse", str(warehouse)],

@@ -1,8 +1,10 @@
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from etl.ingest import RejectedFile, decode, discover, fingerprint
+from etl.ingest import FileInFlight, RejectedFile, decode, discover, fingerprint
 
 from conftest import BBC, SEEDS
 
@@ -57,3 +59,14 @@ def test_bom_and_crlf_are_normalised():
 def test_unusable_files_are_rejected_with_a_reason(data: bytes, reason: str):
     with pytest.raises(RejectedFile, match=reason):
         decode(data)
+
+
+def test_a_file_still_being_written_is_left_for_later(tmp_path: Path):
+    path = tmp_path / "growing.txt"
+    path.write_text("Title\n\nBody", encoding="utf-8")
+    with pytest.raises(FileInFlight, match="less than 5 s ago"):
+        fingerprint(path, settle_seconds=5)
+    old = time.time() - 10
+    os.utime(path, (old, old))
+    record, _ = fingerprint(path, settle_seconds=5)
+    assert record.size_bytes == len("Title\n\nBody")

@@ -16,10 +16,11 @@ from test_cli import _build
 def con(tmp_path_factory):
     import shutil
 
-    from conftest import SEEDS
+    from conftest import SEEDS, settle
 
     root = tmp_path_factory.mktemp("queries")
     shutil.copytree(SEEDS, root / "landing")
+    settle(root / "landing")
     warehouse = root / "news.duckdb"
     assert _build("--landing", str(root / "landing"), "--warehouse", str(warehouse)).returncode == 0
     with duckdb.connect(str(warehouse), read_only=True) as connection:

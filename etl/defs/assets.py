@@ -8,7 +8,7 @@ import polars as pl
 
 from etl import load
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.ingest import discover, fingerprint
+from etl.ingest import FileInFlight, discover, fingerprint
 from etl.articles import SPLITTER_VERSION
 from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION, lexicon
 from etl.parallel import map_chunks
@@ -48,16 +48,19 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
         raise dg.Failure(f"Landing folder {landing.root} does not exist or is not a folder.")
     started = time.perf_counter()
     known = load.loaded_versions(warehouse.file)
-    rows = []
+    rows, in_flight = [], []
     for path in discover(landing.root):
         try:
-            record, _ = fingerprint(path)
+            record, _ = fingerprint(path, landing.settle_seconds)
+        except FileInFlight:
+            in_flight.append(path.name)
+            continue
         except OSError as exc:
             rows.append((path.name, str(path), None, None, "unreadable", f"The file could not be read: {exc.strerror}."))
             continue
         rows.append((record.source_file, str(path), record.size_bytes, record.sha256,
                      _change(known.get(record.source_file), record.sha256), None))
-    present = {r[0] for r in rows}
+    present = {r[0] for r in rows} | set(in_flight)
     rows += [(name, None, None, known_file.sha256, "deleted", None)
              for name, known_file in known.items() if name not in present and known_file.status != "deleted"]
     manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA, orient="row")
@@ -66,8 +69,12 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     yield dg.Output(manifest, metadata={
         "dagster/row_count": manifest.height,
         **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted", "unreadable")},
+        "files_in_flight": len(in_flight),
+        "in_flight": dg.MetadataValue.md("\n".join(f"- `{name}`" for name in in_flight) or "none"),
         "seconds": round(time.perf_counter() - started, 3),
     })
+    if in_flight:
+        context.log.info(f"{len(in_flight)} files are still being written; they are left for the next run")
     yield dg.AssetCheckResult(
         check_name="all_files_readable",
         passed=unreadable.height == 0,

@@ -1,11 +1,12 @@
 """The ingest job, a sensor that notices new or changed files, and a daily backstop schedule."""
 
 import hashlib
+import time
 
 import dagster as dg
 
 from etl.defs.resources import LandingFolder
-from etl.ingest import discover
+from etl.ingest import discover, is_settled
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
@@ -17,8 +18,11 @@ ingest_job = dg.define_asset_job(
 def landing_state(landing: LandingFolder) -> str:
     """A small digest of the folder listing (names, sizes, modification times): cheap to compute."""
     digest = hashlib.sha256()
+    now = time.time()
     for path in discover(landing.root):
         stat = path.stat()
+        if not is_settled(stat, landing.settle_seconds, now):
+            continue  # still being written: it counts once it has settled
         digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:32]
 

@@ -1,19 +1,28 @@
 """Where the pipeline reads from and writes to, configurable per deployment."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
 
 from etl import paths
+from etl.ingest import DEFAULT_SETTLE_SECONDS
 from etl.parallel import default_workers
 from etl.staging import Stage
+
+
+SETTLE_ENV = "ETL_SETTLE_SECONDS"
 
 
 class LandingFolder(dg.ConfigurableResource):
     """The folder scrapers and people drop raw news files into."""
 
     path: str
+    settle_seconds: float = Field(
+        default_factory=lambda: float(os.environ.get(SETTLE_ENV, DEFAULT_SETTLE_SECONDS)),
+        description="A file modified more recently than this is still being written and waits for the next run.",
+    )
 
     @property
     def root(self) -> Path:

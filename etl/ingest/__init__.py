@@ -7,7 +7,9 @@ Pure functions: no Dagster, no DuckDB. A file that cannot become text raises
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,14 @@ _BOMS = {
 
 class RejectedFile(ValueError):
     """A file that holds no usable text; the message says why."""
+
+
+class FileInFlight(RuntimeError):
+    """A file still being written: left for a later run."""
+
+
+#: A file modified more recently than this is taken to be still being written.
+DEFAULT_SETTLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -69,9 +79,23 @@ def discover(landing_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)
 
 
-def fingerprint(path: Path) -> tuple[LandingFile, bytes]:
-    """The file's identity (name, size, sha256) and its bytes, read once."""
+def is_settled(stat: os.stat_result, settle_seconds: float, now: float | None = None) -> bool:
+    return (now if now is not None else time.time()) - stat.st_mtime >= settle_seconds
+
+
+def fingerprint(path: Path, settle_seconds: float = 0.0) -> tuple[LandingFile, bytes]:
+    """The file's identity (name, size, sha256) and its bytes, read once.
+
+    Raises FileInFlight when the file was modified within `settle_seconds`, or changed
+    while it was being read: a scraper or a copy is still writing it.
+    """
+    before = path.stat()
+    if not is_settled(before, settle_seconds):
+        raise FileInFlight(f"{path.name} was modified less than {settle_seconds:g} s ago.")
     data = path.read_bytes()
+    after = path.stat()
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:
+        raise FileInFlight(f"{path.name} changed while it was being read.")
     record = LandingFile(
         source_file=path.name,
         path=path,
