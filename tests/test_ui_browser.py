@@ -46,6 +46,13 @@ MATERIALIZE_ALL = re.compile(r"Materialize all$")  # accessible name is "materia
 LAUNCHED = re.compile(r"Launched run ([0-9a-f]{8})")
 
 
+_STARTED = [time.monotonic()]
+
+
+def _say(message: str) -> None:
+    print(f"[ui {time.monotonic() - _STARTED[0]:5.1f} s] {message}", flush=True)
+
+
 # --- the server -----------------------------------------------------------------------------
 
 def _free_port() -> int:
@@ -209,13 +216,14 @@ def test_materialize_all_from_the_ui(tmp_path: Path):
            "ETL_WAREHOUSE": str(warehouse)}
     command = [str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
 
-    started = time.monotonic()
+    started = _STARTED[0] = time.monotonic()
     with server_log.open("wb") as log_file:
         proc = subprocess.Popen(command, cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
                                 stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_reset_sigint)
-    print(f"\n[ui] dagster dev (pid {proc.pid}) on {base}; log: {server_log}")
+    print()
+    _say(f"dagster dev (pid {proc.pid}) on {base}; log: {server_log}")
     try:
-        print(f"[ui] /server_info answered after {_wait_for_server(proc, base, server_log):.1f} s")
+        _say(f"/server_info answered after {_wait_for_server(proc, base, server_log):.1f} s")
         with sync_api.sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
             try:
@@ -226,8 +234,8 @@ def test_materialize_all_from_the_ui(tmp_path: Path):
                 browser.close()
     finally:
         outcome = _stop_server(proc)
-        print(f"[ui] dagster dev {outcome}; test took {time.monotonic() - started:.1f} s")
-    print(f"[ui] screenshots in {shots}")
+        _say(f"dagster dev {outcome}; test took {time.monotonic() - started:.1f} s")
+    _say(f"screenshots in {shots}")
 
 
 def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_log: Path) -> None:
@@ -238,7 +246,7 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
             pass
         path = shots / name
         page.screenshot(path=path, full_page=True)
-        print(f"[ui] screenshot {path}")
+        _say(f"screenshot {path}")
 
     expect = sync_api.expect
     # A fresh instance greets its first visitor with a "Join the Dagster community" dialog.
@@ -253,11 +261,11 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
     toast = page.get_by_text(LAUNCHED)
     expect(toast).to_be_visible()
     run_prefix = LAUNCHED.search(toast.inner_text()).group(1)
-    print(f"[ui] clicked Materialize all: {toast.inner_text().strip()!r}")
+    _say(f"clicked Materialize all: {toast.inner_text().strip()!r}")
 
     # 2. Wait for it to finish.
     run, runs = _wait_for_runs(base, run_prefix)
-    print(f"[ui] runs: {[(r['runId'][:8], r['status'], 'launched by ' + _launched_by(r)) for r in runs]}")
+    _say(f"runs: {[(r['runId'][:8], r['status'], 'launched by ' + _launched_by(r)) for r in runs]}")
     assert run["status"] == "SUCCESS", f"run {run['runId']} ended {run['status']}:\n{_log_tail(server_log)}"
     assert [r["runId"] for r in runs if r["status"] != "SUCCESS"] == [], runs
 
@@ -289,8 +297,8 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
         shown_rows = int(re.sub(r"\D", "", row_count.inner_text()))
         latest = page.get_by_text("Latest materialization", exact=True).locator("xpath=..").get_by_role("link")
         href = latest.get_attribute("href")
-        print(f"[ui] {asset}: the page shows row count {shown_rows}, the table has {expected_rows}; "
-              f"latest materialization {latest.inner_text()!r} links to {href}")
+        _say(f"{asset}: the page shows row count {shown_rows}, the table has {expected_rows}; "
+             f"latest materialization {latest.inner_text()!r} links to {href}")
         assert shown_rows == expected_rows
         assert any(r["runId"] in href for r in runs), href
         # "Latest check results" is a green check-circle tag with the number of checks that passed.
@@ -309,5 +317,5 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
             page.goto(f"{base}/assets/{asset}?view=checks&checkDetail={check}")
             result = page.get_by_text("Evaluation result", exact=True).locator("xpath=..")
             expect(result).to_have_text(re.compile(r"^Evaluation result\s*Passed$"))
-        print(f"[ui] {asset}: checks {checks} all passed")
+        _say(f"{asset}: checks {checks} all passed")
         shot(f"{n:02d}-{asset}-checks.png")

@@ -3,50 +3,63 @@
 -- any violation; the Dagster asset checks run them again on the published file.
 
 -- name: dim_source_file.keys_unique
+-- Each file name appears once.
 SELECT count(*) - count(DISTINCT source_file) FROM dim_source_file;
 
 -- name: dim_source_file.rejected_have_reason
+-- Every rejected file says why.
 SELECT count(*) FROM dim_source_file WHERE status = 'rejected' AND coalesce(reason, '') = '';
 
 -- name: dim_article.keys_unique
+-- Each exact article text appears once.
 SELECT count(*) - count(DISTINCT text_hash) FROM dim_article;
 
 -- name: dim_article.no_orphans
+-- Every article is found in at least one file.
 SELECT count(*) FROM dim_article WHERE article_key NOT IN (SELECT article_key FROM fact_article);
 
 -- name: dim_entity.keys_unique
+-- Each (canonical name, type) appears once.
 SELECT count(*) - count(DISTINCT (canonical_name, entity_type)) FROM dim_entity;
 
 -- name: dim_entity.no_orphans
+-- Every entity is mentioned at least once.
 SELECT count(*) FROM dim_entity WHERE entity_key NOT IN (SELECT entity_key FROM fact_mention);
 
 -- name: dim_entity_alias.entity_exists
+-- Every alias belongs to an existing entity.
 SELECT count(*) FROM dim_entity_alias WHERE entity_key NOT IN (SELECT entity_key FROM dim_entity);
 
 -- name: dim_date.covers_fact_dates
+-- Every article date is in the calendar.
 SELECT count(*) FROM fact_article WHERE date_key NOT IN (SELECT date_key FROM dim_date);
 
 -- name: fact_article.grain_unique
+-- One row per (file, article position).
 SELECT count(*) - count(DISTINCT (source_file_key, article_index)) FROM fact_article;
 
 -- name: fact_article.keys_resolve
+-- Every article row points at an existing file and article text.
 SELECT count(*) FROM fact_article f
 WHERE f.source_file_key NOT IN (SELECT source_file_key FROM dim_source_file)
    OR f.article_key NOT IN (SELECT article_key FROM dim_article);
 
 -- name: fact_article.mention_count_reconciles
+-- Each article row counts exactly the mentions stored for it.
 SELECT count(*) FROM fact_article a
 LEFT JOIN (SELECT source_file_key, article_index, count(*) AS n FROM fact_mention GROUP BY ALL) m
   USING (source_file_key, article_index)
 WHERE a.mention_count <> coalesce(m.n, 0);
 
 -- name: fact_mention.keys_resolve
+-- Every mention points at an existing entity, date and article row.
 SELECT count(*) FROM fact_mention m
 WHERE m.entity_key NOT IN (SELECT entity_key FROM dim_entity)
    OR m.date_key NOT IN (SELECT date_key FROM dim_date)
    OR (m.source_file_key, m.article_index) NOT IN (SELECT (source_file_key, article_index) FROM fact_article);
 
 -- name: fact_mention.offsets_slice_surface
+-- Every mention offset cuts exactly its surface text out of the article, inside its sentence.
 SELECT count(*) FROM fact_mention m JOIN dim_article a USING (article_key)
 WHERE substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface
    OR NOT (m.sentence_start <= m.char_start AND m.char_end <= m.sentence_end);

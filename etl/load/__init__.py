@@ -54,15 +54,26 @@ def sql_file(name: str) -> str:
     return (WAREHOUSE_SQL_DIR / name).read_text(encoding="utf-8")
 
 
-def integrity_rules() -> dict[str, str]:
-    """Rule name → query returning the number of violating rows."""
+@dataclass(frozen=True)
+class IntegrityRule:
+    name: str  # "<table>.<check>"
+    description: str
+    query: str  # returns the number of violating rows
+
+
+def integrity_rules() -> dict[str, IntegrityRule]:
+    """The rules of warehouse/integrity.sql, by name."""
     text = sql_file("integrity.sql")
     parts = re.split(r"^-- name: (\S+)\s*$", text, flags=re.MULTILINE)
-    return {name: query.strip().rstrip(";") for name, query in zip(parts[1::2], parts[2::2])}
+    rules = {}
+    for name, body in zip(parts[1::2], parts[2::2]):
+        description, _, query = body.strip().partition("\n")
+        rules[name] = IntegrityRule(name, description.removeprefix("--").strip(), query.strip().rstrip(";"))
+    return rules
 
 
-def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, str] | None = None) -> dict[str, int]:
-    return {name: con.execute(query).fetchall()[0][0] for name, query in (rules or integrity_rules()).items()}
+def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, IntegrityRule] | None = None) -> dict[str, int]:
+    return {name: con.execute(rule.query).fetchall()[0][0] for name, rule in (rules or integrity_rules()).items()}
 
 
 @contextmanager
