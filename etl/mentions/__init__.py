@@ -77,7 +77,7 @@ Commissioner Ambassador General Colonel Captain Speaker Premier
 """.split())
 _ROLE_WORDS = frozenset("Associate Assistant Senior Editor Director Correspondent Officer Spokesman Spokeswoman Head".split())
 _EVENT_AFTER = re.compile(r"'s? (?:[A-Z][\w]+ )*(?:Day|Week|Month|Festival|Awards?|Cup|Prize)\b")
-_ROMAN = re.compile(r"[IVX]{1,4}")
+_ROMAN_NUMERALS = frozenset("I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII XIX XX".split())
 # Generic geographic words that make a capitalised name a place ("River Thames", "Fish Market").
 _PLACE_CUES = frozenset("""
 River Lake Loch Mount Mountains Sea Ocean Gulf Bay Island Islands Isle Valley Square Street Road Avenue Lane
@@ -209,8 +209,9 @@ def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[
         word = m.group()
         if word in _LEADING_WORDS or word in _STOP_TOKENS:  # the commonest single capitalised words
             continue
-        pieces = [(m.start(), m.end())] if " " not in word and not _ROMAN.fullmatch(word) else _split_sequence(folded, m.start(), m.end())
-        for start, end in pieces:
+        base = m.start()
+        for start, end in _split_sequence(word):
+            start, end = base + start, base + end
             sentence, initial = _sentence_position(folded, para, breaks, start)
             cand = _Candidate(start, end, folded[start:end].split(" "), index, sentence, initial)
             _trim_and_classify(folded, cand, para)
@@ -219,47 +220,49 @@ def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[
     return out
 
 
-def _split_sequence(folded: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Break a raw capitalised run at stop words; keep connectors only inside organisation names."""
-    tokens = [m.span() for m in _WORD_RUN.finditer(folded, start, end)]
+@functools.lru_cache(maxsize=200_000)
+def _split_sequence(run: str) -> tuple[tuple[int, int], ...]:
+    """Spans (relative to the run) of the names in a capitalised run: broken at stop words
+    and regnal numbers; connectors ("of", "and") kept only inside organisation names."""
+    tokens = [m.span() for m in _WORD_RUN.finditer(run)]
     pieces, current = [], []
     for s, e in tokens:
-        word = folded[s:e]
+        word = run[s:e]
         if word in _STOP_TOKENS:
             if current:
                 pieces.append(current)
             current = []
             continue
         current.append((s, e))
-        if _ROMAN.fullmatch(word) and len(current) > 1:  # "Henry IV Part II": a regnal number ends a name
+        if word in _ROMAN_NUMERALS and len(current) > 1:  # "Henry IV Part II": a regnal number ends a name
             pieces.append(current)
             current = []
     if current:
         pieces.append(current)
     spans = []
     for piece in pieces:
-        words = [folded[s:e] for s, e in piece]
+        words = [run[s:e] for s, e in piece]
         has_connector = any(w[0].islower() or w == "&" for w in words)
         if has_connector and not _is_org_name(words) and " ".join(words) not in ref.lexicon():
-            run = []
+            names = []
             for (s, e), w in zip(piece, words):
                 if w[0].islower() or w == "&":
-                    if run:
-                        spans.append((run[0][0], run[-1][1]))
-                    run = []
+                    if names:
+                        spans.append((names[0][0], names[-1][1]))
+                    names = []
                 else:
-                    run.append((s, e))
-            if run:
-                spans.append((run[0][0], run[-1][1]))
+                    names.append((s, e))
+            if names:
+                spans.append((names[0][0], names[-1][1]))
         else:
             # strip connectors left dangling at either end
-            while piece and (folded[piece[-1][0]].islower() or folded[piece[-1][0]] == "&"):
+            while piece and (run[piece[-1][0]].islower() or run[piece[-1][0]] == "&"):
                 piece = piece[:-1]
-            while piece and (folded[piece[0][0]].islower() or folded[piece[0][0]] == "&"):
+            while piece and (run[piece[0][0]].islower() or run[piece[0][0]] == "&"):
                 piece = piece[1:]
             if piece:
                 spans.append((piece[0][0], piece[-1][1]))
-    return spans
+    return tuple(spans)
 
 
 def _is_org_name(words: list[str]) -> bool:
@@ -269,36 +272,42 @@ def _is_org_name(words: list[str]) -> bool:
 
 def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
     """Drop leading function words, honorifics and titles (keeping them as evidence), then type the rest."""
-    while c.tokens and (c.tokens[0] in _LEADING_WORDS or c.tokens[0] in _HONORIFICS_DROPPED or c.tokens[0][0].islower()):
-        c.honorific |= c.tokens[0] in _HONORIFICS_DROPPED
-        c.sentence_initial = False  # what follows is capitalised for being a name
-        _drop_first(c)
-    if len(c.tokens) > 1 and c.tokens[0] in _PERSON_TITLES and " ".join(c.tokens) not in ref.lexicon():
-        titles = []
-        while len(c.tokens) > len(titles) + 1 and c.tokens[len(titles)] in _PERSON_TITLES:
-            titles.append(c.tokens[len(titles)])
-        rest = c.tokens[len(titles):]
-        if ref.is_first_name(rest[0]) or (len(rest) == 1 and _OFFICES & set(titles)):
-            for _ in titles:
-                _drop_first(c)
-            c.honorific = True
-            c.sentence_initial = False
-    if not c.tokens:
+    dropped, tokens, honorific, c.sentence_initial = _trim(tuple(c.tokens), c.sentence_initial)
+    if not tokens:
+        c.tokens = []
         return
-    if c.tokens[0] in _HONORIFICS_KEPT and len(c.tokens) > 1:
-        c.honorific = True
+    c.start += dropped
+    c.tokens = list(tokens)
+    c.honorific = honorific
     after = folded[c.end : c.end + 120]
-    opens_bio = para.role == "bio" and c.start == para.start and len(c.tokens) > 1
-    c.person_evidence = c.honorific or opens_bio or bool(_PERSON_AFTER.match(after))
+    opens_bio = para.role == "bio" and c.start == para.start and len(tokens) > 1
+    c.person_evidence = honorific or opens_bio or bool(_PERSON_AFTER.match(after))
     c.entity_type, c.entity_name, c.typed_by_default = _classify(
-        tuple(c.tokens), c.honorific, c.person_evidence, c.sentence_initial,
+        tokens, honorific, c.person_evidence, c.sentence_initial,
         _noun_use(after), bool(_EVENT_AFTER.match(after)),
     )
 
 
-def _drop_first(c: _Candidate) -> None:
-    c.start += len(c.tokens[0]) + 1
-    c.tokens = c.tokens[1:]
+@functools.lru_cache(maxsize=200_000)
+def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...], bool, bool]:
+    """(characters dropped, remaining tokens, honorific or title seen, still sentence-initial)."""
+    honorific, dropped = False, 0
+    while tokens and (tokens[0] in _LEADING_WORDS or tokens[0] in _HONORIFICS_DROPPED or tokens[0][0].islower()):
+        honorific |= tokens[0] in _HONORIFICS_DROPPED
+        initial = False  # what follows is capitalised for being a name
+        dropped += len(tokens[0]) + 1
+        tokens = tokens[1:]
+    if len(tokens) > 1 and tokens[0] in _PERSON_TITLES and " ".join(tokens) not in ref.lexicon():
+        titles = 0
+        while len(tokens) > titles + 1 and tokens[titles] in _PERSON_TITLES:
+            titles += 1
+        rest = tokens[titles:]
+        if ref.is_first_name(rest[0]) or (len(rest) == 1 and _OFFICES & set(tokens[:titles])):
+            dropped += sum(len(t) + 1 for t in tokens[:titles])
+            tokens, honorific, initial = rest, True, False
+    if tokens and tokens[0] in _HONORIFICS_KEPT and len(tokens) > 1:
+        honorific = True
+    return dropped, tokens, honorific, initial
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -317,7 +326,7 @@ def _classify(
         return None, None, False
     if all(t in _PERSON_TITLES or t in _ROLE_WORDS for t in tokens):
         return None, None, False
-    if len(tokens) > 1 and _ROMAN.fullmatch(tokens[-1]) and not ref.is_first_name(tokens[0]):
+    if len(tokens) > 1 and tokens[-1] in _ROMAN_NUMERALS and not ref.is_first_name(tokens[0]):
         return None, None, False  # "Part II", "World War II": numbered things, not regnal names
     if surface in ref.places() and not honorific:
         return "PLACE", surface, False
