@@ -279,12 +279,16 @@ def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
     c.start += dropped
     c.tokens = list(tokens)
     c.honorific = honorific
+    entry = ref.lexicon().get(" ".join(tokens))
+    if entry is not None and not entry.adjectival:  # the commonest case, and context cannot change it
+        c.entity_type, c.entity_name = entry.entity_type, entry.canonical
+        return
     after = folded[c.end : c.end + 120]
     opens_bio = para.role == "bio" and c.start == para.start and len(tokens) > 1
     c.person_evidence = honorific or opens_bio or bool(_PERSON_AFTER.match(after))
     c.entity_type, c.entity_name, c.typed_by_default = _classify(
         tokens, honorific, c.person_evidence, c.sentence_initial,
-        _noun_use(after), bool(_EVENT_AFTER.match(after)),
+        entry is not None and _noun_use(after), entry is None and bool(_EVENT_AFTER.match(after)),
     )
 
 
