@@ -233,28 +233,18 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
 
 
 def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
-    rows = []
-    for row in articles.iter_rows(named=True):
-        paragraphs = [Paragraph(p["role"], p["start"], p["end"]) for p in row["paragraphs"]]
-        for m in extract_mentions(row["text"], paragraphs):
-            rows.append(
-                {
-                    "sha256": row["sha256"],
-                    "article_index": row["article_index"],
-                    "char_start": m.start,
-                    "char_end": m.end,
-                    "surface": m.surface,
-                    "entity_name": m.entity_name,
-                    "entity_type": m.entity_type,
-                    "paragraph_index": m.paragraph_index,
-                    "paragraph_role": m.paragraph_role,
-                    "sentence_index": m.sentence_index,
-                    "sentence_start": m.sentence_start,
-                    "sentence_end": m.sentence_end,
-                    "in_quote": m.in_quote,
-                }
-            )
-    return pl.DataFrame(rows, schema=MENTION_SCHEMA)
+    """Mentions of staged articles, one row per mention, built column by column."""
+    columns: dict[str, list] = {name: [] for name in MENTION_SCHEMA}
+    mention_fields = [name for name in MENTION_SCHEMA if name not in ("sha256", "article_index")]
+    attribute = {"char_start": "start", "char_end": "end"}
+    for sha256, index, text, paragraphs in articles.select("sha256", "article_index", "text", "paragraphs").iter_rows():
+        mentions = extract_mentions(text, [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs])
+        columns["sha256"] += [sha256] * len(mentions)
+        columns["article_index"] += [index] * len(mentions)
+        for name in mention_fields:
+            key = attribute.get(name, name)
+            columns[name] += [getattr(m, key) for m in mentions]
+    return pl.DataFrame(columns, schema=MENTION_SCHEMA)
 
 
 def _chunk_id(keys: Sequence[str]) -> str:
