@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
                        help=f"landing folder (default: ${paths.LANDING_ENV} or {paths.DEFAULT_LANDING})")
     build.add_argument("--warehouse", type=Path, default=None,
                        help=f"DuckDB file (default: ${paths.WAREHOUSE_ENV} or {paths.DEFAULT_WAREHOUSE})")
+    build.add_argument("--purge-deleted", action="store_true", default=None,
+                       help="drop the rows of files gone from the landing folder (default: keep them, marked deleted)")
     args = parser.parse_args(argv)
 
     landing = (args.landing or paths.landing_dir()).resolve()
@@ -30,16 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     if not landing.is_dir():
         print(f"error: landing folder {landing} does not exist or is not a folder", file=sys.stderr)
         return 2
-    return run_build(landing, warehouse)
+    return run_build(landing, warehouse, args.purge_deleted)
 
 
-def run_build(landing: Path, warehouse: Path) -> int:
+def run_build(landing: Path, warehouse: Path, purge_deleted: bool | None = None) -> int:
     import dagster as dg
 
     from etl.definitions import build_definitions
 
     started = time.perf_counter()
-    job = build_definitions(landing, warehouse).resolve_job_def("ingest_job")
+    job = build_definitions(landing, warehouse, purge_deleted).resolve_job_def("ingest_job")
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     with instance:
         result = job.execute_in_process(

@@ -11,8 +11,13 @@ from etl.defs import assets, automation, checks
 from etl.defs.resources import LandingFolder, Warehouse
 
 
-def build_definitions(landing: Path | None = None, warehouse: Path | None = None) -> dg.Definitions:
+def build_definitions(
+    landing: Path | None = None, warehouse: Path | None = None, purge_deleted: bool | None = None,
+) -> dg.Definitions:
     """The one graph the UI, the sensor, the schedule and `python -m etl build` all run."""
+    warehouse_config = {"path": str(warehouse or paths.warehouse_file())}
+    if purge_deleted is not None:
+        warehouse_config["purge_deleted"] = purge_deleted
     return dg.Definitions(
         assets=dg.load_assets_from_modules([assets]),
         asset_checks=dg.load_asset_checks_from_modules([checks]),
@@ -21,7 +26,7 @@ def build_definitions(landing: Path | None = None, warehouse: Path | None = None
         schedules=[automation.daily_ingest],
         resources={
             "landing": LandingFolder(path=str(landing or paths.landing_dir())),
-            "warehouse": Warehouse(path=str(warehouse or paths.warehouse_file())),
+            "warehouse": Warehouse(**warehouse_config),
         },
     )
 

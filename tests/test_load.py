@@ -117,3 +117,15 @@ def test_warehouse_of_an_older_schema_is_rebuilt_from_the_landing_folder(tmp_pat
     counts = load.publish(db, _batch(stage, landing))
     assert counts["fact_article"] == 8
     assert _query(db, "SELECT value FROM etl_meta WHERE key = 'schema_version'") == [(load.schema_version(),)]
+
+
+def test_purging_deleted_files_drops_their_rows(tmp_path: Path, landing: Path):
+    stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
+    load.publish(db, _batch(stage, landing))
+    (landing / "000_7e8e55041918a3c3.txt").unlink()
+    load.publish(db, dataclasses.replace(_batch(stage, landing, deleted=["000_7e8e55041918a3c3.txt"]),
+                                         purge_deleted=True))
+    assert _query(db, "SELECT count(*) FROM articles") == [(6,)]
+    assert _query(db, "SELECT count(*) FROM dim_source_file WHERE source_file = '000_7e8e55041918a3c3.txt'") == [(0,)]
+    with load.connect(db, read_only=True) as con:
+        assert not any(load.violations(con).values())  # no orphans left behind

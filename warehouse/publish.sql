@@ -7,7 +7,7 @@
 --   staged_mentions(sha256, article_index, char_start, char_end, surface, entity_name,
 --                   entity_type, paragraph_index, paragraph_role, sentence_index, sentence_start,
 --                   sentence_end, in_quote)  staged Parquet
---   batch_deleted(source_file), batch_meta(extractor_version, pipeline_version)  from Arrow
+--   batch_deleted(source_file), batch_meta(extractor_version, pipeline_version, purge_deleted)  from Arrow
 
 CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
     (md5_number_upper(kind || chr(31) || natural_key) >> 1)::BIGINT;
@@ -35,6 +35,13 @@ ON CONFLICT (source_file_key) DO UPDATE SET
     last_loaded_at = excluded.last_loaded_at;
 UPDATE dim_source_file SET status = 'deleted', last_loaded_at = current_timestamp
 WHERE source_file IN (SELECT source_file FROM batch_deleted) AND status <> 'deleted';
+
+-- Deleted files keep their rows unless the load purges them (ETL_PURGE_DELETED / --purge-deleted).
+DELETE FROM fact_mention WHERE (SELECT purge_deleted FROM batch_meta)
+    AND source_file_key IN (SELECT source_file_key FROM dim_source_file WHERE status = 'deleted');
+DELETE FROM fact_article WHERE (SELECT purge_deleted FROM batch_meta)
+    AND source_file_key IN (SELECT source_file_key FROM dim_source_file WHERE status = 'deleted');
+DELETE FROM dim_source_file WHERE (SELECT purge_deleted FROM batch_meta) AND status = 'deleted';
 
 -- 3. Dimensions: new articles, entities, aliases and calendar days.
 INSERT INTO dim_article

@@ -262,6 +262,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),
         extractor_version=EXTRACTOR_VERSION,
         pipeline_version=PIPELINE_VERSION,
+        purge_deleted=warehouse.purge_deleted,
     ))
     seconds = round(time.perf_counter() - started, 3)
     for table, rows in counts.items():

@@ -13,6 +13,7 @@ from etl.staging import Stage
 
 
 SETTLE_ENV = "ETL_SETTLE_SECONDS"
+PURGE_ENV = "ETL_PURGE_DELETED"
 
 
 class LandingFolder(dg.ConfigurableResource):
@@ -35,6 +36,10 @@ class Warehouse(dg.ConfigurableResource):
     path: str
     workers: int = Field(default_factory=default_workers,
                          description="Processes for per-file work (default: $ETL_WORKERS or every core).")
+    purge_deleted: bool = Field(
+        default_factory=lambda: os.environ.get(PURGE_ENV, "") not in ("", "0", "false", "no"),
+        description="Drop the rows of files gone from the landing folder instead of keeping them marked deleted.",
+    )
 
     @property
     def file(self) -> Path:

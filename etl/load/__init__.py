@@ -48,6 +48,7 @@ class Batch:
     deleted: list[str]
     extractor_version: str
     pipeline_version: str
+    purge_deleted: bool = False  # drop the rows of files gone from the landing folder
 
 
 def sql_file(name: str) -> str:
@@ -171,6 +172,7 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
     con.register("batch_meta", pl.DataFrame({
         "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
+        "purge_deleted": [batch.purge_deleted],
     }).to_arrow())
     con.execute("BEGIN TRANSACTION")
     try:
