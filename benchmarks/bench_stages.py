@@ -1,0 +1,67 @@
+"""Splitting and extraction alone, on one core: MB/s of raw text and articles/s.
+
+Generates (or reuses) a seed-format corpus with the shared make_corpus.py, decodes and
+splits every file, then extracts mentions from every article, several times, and prints
+the median of each. Extraction runs after one warm-up pass, as in a long-running worker
+whose caches of classified names are already filled.
+
+    python benchmarks/bench_stages.py --mb 50 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from etl.articles import split_articles
+from etl.ingest import decode
+from etl.mentions import extract_mentions
+from etl.mentions.lexicon import warm_up
+
+MAKE_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "make_corpus.py"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=None, help="an existing landing folder to use instead")
+    args = parser.parse_args()
+    corpus = args.corpus
+    if corpus is None:
+        corpus = Path(tempfile.mkdtemp(prefix="etl-stages-")) / "corpus"
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(corpus), "--mb", str(args.mb)],
+                       check=True, capture_output=True)
+    raw = [path.read_bytes() for path in sorted(corpus.glob("*.txt"))]
+    megabytes = sum(map(len, raw)) / 1e6
+
+    split_seconds, articles = [], []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        articles = [a for data in raw for a in split_articles(decode(data).text)]
+        split_seconds.append(time.perf_counter() - started)
+    article_megabytes = sum(len(a.text.encode("utf-8")) for a in articles) / 1e6
+
+    warm_up()
+    for article in articles:  # warm-up pass
+        extract_mentions(article.text, article.paragraphs)
+    extract_seconds, mentions = [], 0
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        mentions = sum(len(extract_mentions(a.text, a.paragraphs)) for a in articles)
+        extract_seconds.append(time.perf_counter() - started)
+
+    split, extract = statistics.median(split_seconds), statistics.median(extract_seconds)
+    print(f"corpus: {len(raw)} files, {megabytes:.1f} MB, {len(articles)} articles, {mentions} mentions; "
+          f"median of {args.runs} runs, one core")
+    print(f"decode+split: {megabytes / split:6.1f} MB/s of raw text, {len(articles) / split:8.0f} articles/s")
+    print(f"extract:      {article_megabytes / extract:6.1f} MB/s of article text, {len(articles) / extract:8.0f} articles/s")
+
+
+if __name__ == "__main__":
+    main()
