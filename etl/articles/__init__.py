@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 SPLITTER_VERSION = "layout-1"
 ROLES = ("title", "standfirst", "body", "bio", "caption")
 
-_SEPARATOR = re.compile(r"^[ \t\xa0]*show[ \t\xa0]+hide[ \t\xa0]+image[ \t\xa0]*$", re.MULTILINE | re.IGNORECASE)
+_SEPARATOR = re.compile(r"[ \t\xa0]*show[ \t\xa0]+hide[ \t\xa0]+image[ \t\xa0]*", re.IGNORECASE)
 _CREDIT_LINE = re.compile(
     r"[ \t\xa0]*(?:(?:photo(?:graph)?|picture|image)s?[ \t\xa0]*:[ \t\xa0]*[^\n]{1,60}"
     r"|(?:[A-Z][\w&.'’-]*)(?:[ \t\xa0][A-Z][\w&.'’-]*){0,2})[ \t\xa0]*",
@@ -126,7 +126,7 @@ def split_articles(text: str) -> list[Article]:
 def _segments(text: str) -> list[tuple[int, int]]:
     """Spans between boundaries; boundary lines (credit + separator) belong to no article."""
     spans, cursor = [], 0
-    for sep in _SEPARATOR.finditer(text):
+    for sep in _separator_lines(text):
         boundary_start = sep.start()
         line_start = text.rfind("\n", 0, max(sep.start() - 1, 0)) + 1
         if cursor <= line_start < sep.start() and _CREDIT_LINE.fullmatch(text, line_start, sep.start() - 1):
@@ -135,6 +135,24 @@ def _segments(text: str) -> list[tuple[int, int]]:
         cursor = sep.end()
     spans.append((cursor, len(text)))
     return [(start, end) for start, end in spans if start < end]
+
+
+def _separator_lines(text: str) -> list[re.Match]:
+    """`Show Hide image` lines, in order. Only lines holding "mage"/"MAGE" are tried, found
+    with plain substring search, since a case-insensitive regex over the whole text is slow."""
+    line_starts = set()
+    for needle in ("mage", "MAGE"):
+        found = text.find(needle)
+        while found >= 0:
+            line_starts.add(text.rfind("\n", 0, found) + 1)
+            found = text.find(needle, found + 1)
+    matches = []
+    for start in sorted(line_starts):
+        end = text.find("\n", start)
+        match = _SEPARATOR.fullmatch(text, start, len(text) if end < 0 else end)
+        if match:
+            matches.append(match)
+    return matches
 
 
 def _parse_segment(text: str, start: int, end: int, index: int) -> Article | None:
@@ -147,8 +165,13 @@ def _parse_segment(text: str, start: int, end: int, index: int) -> Article | Non
             start = meta.end()
         except ValueError:
             pass
-    spans = [_strip(text, m.start(), m.end()) for m in _PARAGRAPH.finditer(text, start, end)]
-    spans = [s for s in spans if s[0] < s[1]]
+    spans = []
+    for m in _PARAGRAPH.finditer(text, start, end):
+        paragraph = m.group()
+        stripped = paragraph.strip()
+        if stripped:
+            head = m.start() + len(paragraph) - len(paragraph.lstrip())
+            spans.append((head, head + len(stripped)))
     if not spans:
         return None
     art_start, art_end = spans[0][0], spans[-1][1]
@@ -163,14 +186,6 @@ def _parse_segment(text: str, start: int, end: int, index: int) -> Article | Non
         published_date=published,
         paragraphs=[Paragraph(role, s, e) for role, (s, e) in zip(roles, rel)],
     )
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _roles(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -199,7 +214,7 @@ def _is_caption(paragraph: str) -> bool:
 
 def _is_title(paragraph: str) -> bool:
     """A headline is one short line that does not end like a sentence."""
-    return "\n" not in paragraph and len(paragraph) <= TITLE_MAX_CHARS and not _SENTENCE_END.search(paragraph)
+    return "\n" not in paragraph and len(paragraph) <= TITLE_MAX_CHARS and not _SENTENCE_END.search(paragraph[-8:])
 
 
 def _is_standfirst(paragraph: str) -> bool:

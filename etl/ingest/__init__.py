@@ -57,6 +57,7 @@ class DecodedText:
 # UTF-8 read as Windows-1252 always leaves one of these pairs ("Ã©", "Â£", "â€œ"); cheap to look for.
 _MOJIBAKE_HINT = re.compile("[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_MOJIBAKE_LEADS = ("Â", "Ã", "â")
 # A closing quote (E2 80 9D) whose last byte Windows-1252 cannot show, lost to U+FFFD.
 _LOST_CLOSING_QUOTE = "â€\ufffd"
 
@@ -155,6 +156,8 @@ def _decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _repair_mojibake(text: str) -> tuple[str, str | None]:
+    if text.isascii() or not any(marker in text for marker in _MOJIBAKE_LEADS):
+        return text, None  # plain substring tests first: far cheaper than any regex
     if not _MOJIBAKE_HINT.search(text) or not ftfy.badness.is_bad(text):
         return text, None
     fixed, steps = ftfy.fix_encoding_and_explain(text.replace(_LOST_CLOSING_QUOTE, "â€\x9d"))
@@ -165,4 +168,6 @@ def _repair_mojibake(text: str) -> tuple[str, str | None]:
 
 def _control_share(text: str) -> float:
     sample = text[:65536]
+    if not _CONTROL_CHARS.search(sample):
+        return 0.0
     return len(_CONTROL_CHARS.findall(sample)) / len(sample)
