@@ -35,6 +35,8 @@ class FileInFlight(RuntimeError):
     """A file still being written: left for a later run."""
 
 
+#: Binary data shows itself early: the share of control characters is measured on this prefix.
+BINARY_SAMPLE_CHARS = 16384
 #: A file modified more recently than this is taken to be still being written.
 DEFAULT_SETTLE_SECONDS = 1.0
 
@@ -167,7 +169,7 @@ def _repair_mojibake(text: str) -> tuple[str, str | None]:
 
 
 def _control_share(text: str) -> float:
-    sample = text[:65536]
+    sample = text[:BINARY_SAMPLE_CHARS]
     if not _CONTROL_CHARS.search(sample):
         return 0.0
     return len(_CONTROL_CHARS.findall(sample)) / len(sample)
