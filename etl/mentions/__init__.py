@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from etl.articles import Paragraph, matching_form
 from etl.mentions import lexicon as ref
@@ -101,7 +101,7 @@ _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 _ACRONYM = re.compile(rf"[{_UPPER}][{_UPPER}&]{{1,6}}s?")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     start: int  # offsets into the article text
     end: int
@@ -116,7 +116,7 @@ class Mention:
     in_quote: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int
     end: int
@@ -130,7 +130,6 @@ class _Candidate:
     from_lexicon: bool = False
     entity_type: str | None = None
     entity_name: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def surface(self) -> str:
