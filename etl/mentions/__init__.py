@@ -138,25 +138,26 @@ class _Candidate:
 
 def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention]:
     """Every PERSON, ORG and PLACE mention in the article, in text order."""
+    if not paragraphs:
+        return []
     folded = matching_form(text)
-    candidates: list[_Candidate] = []
-    context = {}
-    for index, para in enumerate(paragraphs):
-        breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded, para.start, para.end)]
-        quotes = _quote_spans(text, para)
-        sequences = _sequence_candidates(folded, para, index, breaks)
-        lexical = _lexicon_candidates(folded, para, index, breaks)
-        candidates.extend(_longest_first(sequences + lexical, para))
-        context[index] = (para, quotes, breaks)
+    starts = [p.start for p in paragraphs]
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded)]
+    scan = _Scan(folded, paragraphs, starts, breaks)
+    candidates = _longest_first(_sequence_candidates(scan) + _lexicon_candidates(scan), len(folded))
     _define_acronyms(folded, candidates)
     _resolve_within_article(candidates)
+    quotes: dict[int, list[tuple[int, int]]] = {}
     mentions = []
     for c in sorted(candidates, key=lambda c: c.start):
         if c.entity_type is None:
             continue
-        para, quotes, breaks = context[c.paragraph_index]
-        bounds = [para.start, *breaks, para.end]
-        sentence_end = bounds[c.sentence_index + 1]
+        para = paragraphs[c.paragraph_index]
+        if c.paragraph_index not in quotes:
+            quotes[c.paragraph_index] = _quote_spans(text, para)
+        following = bisect.bisect_right(breaks, c.start)
+        sentence_start = max(para.start, breaks[following - 1] if following else para.start)
+        sentence_end = min(para.end, breaks[following] if following < len(breaks) else para.end)
         while sentence_end > para.start and text[sentence_end - 1].isspace():
             sentence_end -= 1
         mentions.append(
@@ -169,22 +170,33 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
                 paragraph_index=c.paragraph_index,
                 paragraph_role=para.role,
                 sentence_index=c.sentence_index,
-                sentence_start=bounds[c.sentence_index],
+                sentence_start=sentence_start,
                 sentence_end=sentence_end,
-                in_quote=any(qs <= c.start < qe for qs, qe in quotes),
+                in_quote=any(qs <= c.start < qe for qs, qe in quotes[c.paragraph_index]),
             )
         )
     return mentions
 
 
-def _sentence_position(folded: str, para: Paragraph, breaks: list[int], start: int) -> tuple[int, bool]:
-    """Sentence index within the paragraph, and whether the word opens a sentence or quotation."""
-    sentence = bisect.bisect_right(breaks, start)
-    window_start = max(para.start, start - 8)
-    before = folded[window_start:start].rstrip(" \"'([")
-    if not before:
-        return sentence, window_start == para.start or folded[start - 1] in "\"'("
-    return sentence, before[-1] in ".!?:;-" or folded[start - 1] in "\"'("
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """One article being scanned: its matching form, paragraphs and sentence breaks."""
+
+    folded: str
+    paragraphs: Sequence[Paragraph]
+    starts: list[int]  # paragraph starts, for bisecting
+    breaks: list[int]  # offsets where a new sentence starts
+
+    def position(self, start: int) -> tuple[int, int, bool]:
+        """(paragraph index, sentence index within it, opens a sentence or quotation) of an offset."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        para_start = self.starts[index]
+        sentence = bisect.bisect_right(self.breaks, start) - bisect.bisect_right(self.breaks, para_start)
+        window_start = max(para_start, start - 8)
+        before = self.folded[window_start:start].rstrip(" \"'([")
+        if not before:
+            return index, sentence, window_start == para_start or self.folded[start - 1] in "\"'("
+        return index, sentence, before[-1] in ".!?:;-" or self.folded[start - 1] in "\"'("
 
 
 def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
@@ -202,18 +214,19 @@ def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
     return spans
 
 
-def _sequence_candidates(folded: str, para: Paragraph, index: int, breaks: list[int]) -> list[_Candidate]:
+def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
     out = []
-    for m in _SEQUENCE.finditer(folded, para.start, para.end):
+    folded = scan.folded
+    for m in _SEQUENCE.finditer(folded):
         word = m.group()
         if word in _LEADING_WORDS or word in _STOP_TOKENS:  # the commonest single capitalised words
             continue
         base = m.start()
         for start, end in _split_sequence(word):
             start, end = base + start, base + end
-            sentence, initial = _sentence_position(folded, para, breaks, start)
+            index, sentence, initial = scan.position(start)
             cand = _Candidate(start, end, folded[start:end].split(" "), index, sentence, initial)
-            _trim_and_classify(folded, cand, para)
+            _trim_and_classify(folded, cand, scan.paragraphs[index])
             if cand.tokens:
                 out.append(cand)
     return out
@@ -361,34 +374,32 @@ def _noun_use(after: str) -> bool:
     return after.startswith("'") or not _LOWER_WORD_NEXT.match(after)
 
 
-def _lexicon_candidates(folded: str, para: Paragraph, index: int, breaks: list[int]) -> list[_Candidate]:
+def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
     out = []
-    segment = folded[para.start : para.end]
-    for end_index, alias in ref.lexicon_automaton().iter(segment):
-        start = para.start + end_index - len(alias) + 1
-        end = para.start + end_index + 1
+    folded = scan.folded
+    for end_index, alias in ref.lexicon_automaton().iter(folded):
+        start, end = end_index - len(alias) + 1, end_index + 1
         if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
             continue
         entry = ref.lexicon()[alias]
         if entry.adjectival and not _noun_use(folded[end : end + 40]):
             continue
-        sentence, initial = _sentence_position(folded, para, breaks, start)
+        index, sentence, initial = scan.position(start)
         cand = _Candidate(start, end, alias.split(" "), index, sentence, initial, from_lexicon=True)
         cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
         out.append(cand)
     return out
 
 
-def _longest_first(candidates: list[_Candidate], para: Paragraph) -> list[_Candidate]:
+def _longest_first(candidates: list[_Candidate], length: int) -> list[_Candidate]:
     """Non-overlapping candidates: the longer span wins, then a typed one, then the lexicon's."""
     chosen: list[_Candidate] = []
-    taken = bytearray(para.end - para.start)
+    taken = bytearray(length)
     ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.entity_type is None, not c.from_lexicon, c.start))
     for c in ranked:
-        start, end = c.start - para.start, c.end - para.start
-        if 1 in taken[start:end]:
+        if 1 in taken[c.start : c.end]:
             continue
-        taken[start:end] = b"\x01" * (end - start)
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         chosen.append(c)
     return chosen
 
