@@ -1,6 +1,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +18,16 @@ BBC = SHARED / "corpus" / "bbc"
 @pytest.fixture(scope="session")
 def gold() -> list[dict]:
     return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
+
+
+def entity_f1(warehouse: Path, gold: Path) -> float:
+    """The shared scorer's entity F1 for a warehouse against a gold file."""
+    scored = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--db", str(warehouse), "--gold", str(gold)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert scored.returncode == 0, scored.stderr
+    return float(scored.stdout.strip().splitlines()[-1].split()[-1])
 
 
 def settle(*paths: Path) -> None:

@@ -2,11 +2,9 @@
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import BBC, PROJECT, SHARED, settle
+from conftest import BBC, PROJECT, entity_f1, settle
 from test_cli import _build
 
 GOLD = PROJECT / "tests" / "data" / "bbc_politics_gold.jsonl"
@@ -23,10 +21,4 @@ def test_bbc_politics_gold_set(tmp_path: Path):
     settle(landing)
     warehouse = tmp_path / "news.duckdb"
     assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    scored = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--db", str(warehouse), "--gold", str(GOLD)],
-        capture_output=True, text=True, timeout=120,
-    )
-    assert scored.returncode == 0, scored.stderr
-    f1 = float(scored.stdout.strip().splitlines()[-1].split()[-1])
-    assert f1 >= 0.92, scored.stdout
+    assert entity_f1(warehouse, GOLD) >= 0.92
