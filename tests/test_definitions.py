@@ -111,12 +111,15 @@ def test_sensor_requests_a_run_only_when_the_folder_changes(tmp_path: Path, land
         assert len(after.run_requests) == 1 and after.cursor != first.cursor
 
 
-def test_files_still_being_written_wait_for_the_next_run(tmp_path: Path, landing: Path):
+def test_files_still_being_written_wait_for_the_next_run(tmp_path: Path, landing: Path,
+                                                        monkeypatch: pytest.MonkeyPatch):
     warehouse = tmp_path / "w.duckdb"
     (landing / "005_arriving.txt").write_text("Half a title\n\nHalf a bo", encoding="utf-8")
     with dg.instance_for_test() as instance:
+        monkeypatch.setenv("ETL_SETTLE_SECONDS", "30")  # written seconds ago: still arriving
         first = _run(landing, warehouse, instance)
-        settle(landing / "005_arriving.txt")
+        monkeypatch.delenv("ETL_SETTLE_SECONDS")
+        settle(landing / "005_arriving.txt")  # now untouched for a minute
         second = _run(landing, warehouse, instance)
     assert first.asset_materializations_for_node("landing_files")[0].metadata["files_in_flight"].value == 1
     assert second.asset_materializations_for_node("landing_files")[0].metadata["files_new"].value == 1

@@ -7,9 +7,9 @@ import dagster as dg
 import polars as pl
 
 from etl import load
+from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import FileInFlight, discover, fingerprint
-from etl.articles import SPLITTER_VERSION
 from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION, lexicon
 from etl.parallel import map_chunks
 from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
@@ -117,20 +117,21 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     stage = warehouse.stage
     todo = landing_files.filter(pl.col("change").is_in(TO_PROCESS))
     cached = stage.split_outcomes(todo["sha256"].drop_nulls().to_list())
-    is_cached = pl.col("sha256").is_in(cached["sha256"].implode())
-    pending = todo.filter(~is_cached.fill_null(False))
-    readable = pending.filter(pl.col("change") != "unreadable")
-    context.log.info(f"{todo.height} files to split: {todo.height - pending.height} already staged, "
-                     f"{readable.height} to read")
-    results = list(map_chunks(split_chunk, str(stage.root), readable["path"].to_list(), warehouse.workers,
-                              on_progress=lambda p: context.log.info(f"split {p}")))
-    results += pending.filter(pl.col("change") == "unreadable")["error"].to_list()
-    pending = pl.concat([readable, pending.filter(pl.col("change") == "unreadable")])
-    fresh = pl.DataFrame([_outcome_row(f, r) for f, r in zip(pending.iter_rows(named=True), results)],
-                         schema=SPLIT_OUTCOME_SCHEMA)
+    is_cached = pl.col("sha256").is_in(cached["sha256"].implode()).fill_null(False)
+    unreadable = todo.filter(pl.col("change") == "unreadable")
+    to_read = todo.filter(~is_cached & (pl.col("change") != "unreadable"))
+    context.log.info(f"{todo.height} files to split: {todo.filter(is_cached).height} already staged, "
+                     f"{to_read.height} to read")
+    results = map_chunks(split_chunk, str(stage.root), to_read["path"].to_list(), warehouse.workers,
+                         on_progress=lambda p: context.log.info(f"split {p}"))
+    fresh = pl.DataFrame(
+        [_outcome_row(f, result) for f, result in zip(to_read.iter_rows(named=True), results)]
+        + [_outcome_row(f, f["error"]) for f in unreadable.iter_rows(named=True)],
+        schema=SPLIT_OUTCOME_SCHEMA,
+    )
     batch = pl.concat([
-        todo.filter(is_cached.fill_null(False)).select(FILE_COLUMNS).join(cached, on="sha256", how="left"),
-        pl.concat([pending.select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"),
+        todo.filter(is_cached).select(FILE_COLUMNS).join(cached, on="sha256", how="left"),
+        pl.concat([pl.concat([to_read, unreadable]).select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"),
     ], how="diagonal")
     manifest = pl.concat([batch, landing_files.filter(pl.col("change") == "deleted")], how="diagonal_relaxed")
     rejected = batch.filter(pl.col("status") == "rejected")
