@@ -120,8 +120,9 @@ class Stage:
             except RejectedFile as exc:
                 decoded = str(exc)
             results.append((hashlib.sha256(data).hexdigest(), len(data), decoded))
-        decoded_files = [(sha, d.text) for sha, _, d in (r for r in results if not isinstance(r, str))
-                         if not isinstance(d, str)]
+        # Identical files (same sha256) are split once: their rows are staged once per chunk.
+        decoded_files = list({sha: d.text for sha, _, d in (r for r in results if not isinstance(r, str))
+                              if not isinstance(d, str)}.items())
         frame = articles_frame(decoded_files)
         counts = dict(frame.group_by("sha256").len().iter_rows())
         malformed = dict(article_problems(frame).group_by("sha256").len().iter_rows())

@@ -1,6 +1,7 @@
 """Publishing into DuckDB: one transaction, replace on change, keep on delete, roll back on bad data."""
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -17,12 +18,14 @@ def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> loa
     outcomes = stage.split_chunk(paths)
     loaded = [o for o in outcomes if o.status == "loaded"]
     extracted = stage.extract_chunk([(o.sha256, o.articles_file) for o in loaded]) if loaded else []
+    mentions_file = {e.sha256: e.mentions_file for e in extracted}
     files = [{"source_file": Path(path).name, "sha256": o.sha256, "size_bytes": o.size_bytes, "encoding": o.encoding,
-              "repair": o.repair, "status": o.status, "reason": o.reason} for path, o in zip(paths, outcomes)]
+              "repair": o.repair, "status": o.status, "reason": o.reason, "articles_file": o.articles_file,
+              "mentions_file": mentions_file.get(o.sha256)} for path, o in zip(paths, outcomes)]
     return load.Batch(
         files=pl.DataFrame(files),
-        article_files=[stage.articles_dir / o.articles_file for o in loaded],
-        mention_files=[stage.mentions_dir / o.mentions_file for o in extracted],
+        article_files=sorted({stage.articles_dir / o.articles_file for o in loaded}),
+        mention_files=sorted({stage.mentions_dir / o.mentions_file for o in extracted}),
         deleted=deleted or [],
         extractor_version=EXTRACTOR_VERSION,
         pipeline_version=PIPELINE_VERSION,
@@ -71,8 +74,10 @@ def test_bad_batch_is_rolled_back_and_nothing_published_is_lost(tmp_path: Path, 
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     before = load.publish(db, _batch(stage, landing))
     good = _batch(stage, landing)
-    shifted = tmp_path / "shifted.parquet"  # offsets no longer slice the surface text
-    pl.read_parquet(good.mention_files).with_columns(pl.col("char_start") + 1).write_parquet(shifted)
+    (original,) = good.mention_files
+    shifted = tmp_path / "shifted" / original.name  # same staged file, offsets no longer slice the surface text
+    shifted.parent.mkdir()
+    pl.read_parquet(original).with_columns(pl.col("char_start") + 1).write_parquet(shifted)
     broken = dataclasses.replace(good, mention_files=[shifted])
     with pytest.raises(load.IntegrityError, match="offsets_slice_surface"):
         load.publish(db, broken)
@@ -129,3 +134,13 @@ def test_purging_deleted_files_drops_their_rows(tmp_path: Path, landing: Path):
     assert _query(db, "SELECT count(*) FROM dim_source_file WHERE source_file = '000_7e8e55041918a3c3.txt'") == [(0,)]
     with load.connect(db, read_only=True) as con:
         assert not any(load.violations(con).values())  # no orphans left behind
+
+
+def test_identical_files_load_once_each_without_duplicate_rows(tmp_path: Path, landing: Path):
+    shutil.copy(landing / "002_a314f3057370094f.txt", landing / "002_copy.txt")
+    db = tmp_path / "w.duckdb"
+    counts = load.publish(db, _batch(Stage(tmp_path / "stage"), landing))  # grain rules would roll back duplicates
+    assert counts["fact_article"] == 9 and counts["dim_article"] == 8
+    rows = _query(db, "SELECT source_file, article_index, title FROM articles WHERE source_file LIKE '002%' ORDER BY 1")
+    assert rows == [("002_a314f3057370094f.txt", 1, "Rearguard action by the far-Left"),
+                    ("002_copy.txt", 1, "Rearguard action by the far-Left")]

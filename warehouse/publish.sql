@@ -1,7 +1,8 @@
 -- One load: replaces the rows of every file in the batch and marks deleted files.
 -- Runs inside a single transaction opened by the loader. Inputs are relations the
 -- loader registers (never values formatted into SQL):
---   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason)  from Arrow
+--   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason,
+--               articles_file, mentions_file)  from Arrow
 --   staged_articles(sha256, article_index, article_id, title, standfirst, byline, captions,
 --                   body, text, published_date, word_count, char_start, char_end, ...)  staged Parquet
 --   staged_mentions(sha256, article_index, char_start, char_end, surface, entity_name,
@@ -14,11 +15,16 @@ CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
 CREATE OR REPLACE TEMP MACRO date_key_of(d) AS
     coalesce(year(d) * 10000 + month(d) * 100 + day(d), 0)::INTEGER;
 
--- Staged rows are per file version (sha256); a version dropped under two names counts for both.
+-- Staged rows are per file version (sha256), read from the staged file its outcome names (a
+-- version staged twice is read once); a version dropped under two names counts for both.
 CREATE OR REPLACE TEMP VIEW batch_articles AS
-SELECT f.source_file, a.*, sha256(a.text) AS text_hash FROM staged_articles a JOIN batch_files f USING (sha256);
+SELECT f.source_file, a.* EXCLUDE (filename), sha256(a.text) AS text_hash
+FROM staged_articles a
+JOIN batch_files f ON f.sha256 = a.sha256 AND f.articles_file = parse_filename(a.filename);
 CREATE OR REPLACE TEMP VIEW batch_mentions AS
-SELECT f.source_file, m.* FROM staged_mentions m JOIN batch_files f USING (sha256);
+SELECT f.source_file, m.* EXCLUDE (filename)
+FROM staged_mentions m
+JOIN batch_files f ON f.sha256 = m.sha256 AND f.mentions_file = parse_filename(m.filename);
 
 -- 1. Forget what the batch's files held before.
 DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
@@ -44,13 +50,18 @@ DELETE FROM fact_article WHERE (SELECT purge_deleted FROM batch_meta)
 DELETE FROM dim_source_file WHERE (SELECT purge_deleted FROM batch_meta) AND status = 'deleted';
 
 -- 3. Dimensions: new articles, entities, aliases and calendar days.
+-- One occurrence stands for each new text; only narrow columns are grouped, so memory stays
+-- bounded however large the texts are.
 INSERT INTO dim_article
-SELECT stable_key('article', text_hash), text_hash, any_value(article_id),
-       any_value(title), any_value(standfirst), any_value(byline), any_value(captions),
-       any_value(body), any_value(text), any_value(published_date)
-FROM batch_articles
-GROUP BY text_hash
-ON CONFLICT DO NOTHING;
+SELECT stable_key('article', a.text_hash), a.text_hash, a.article_id,
+       a.title, a.standfirst, a.byline, a.captions, a.body, a.text, a.published_date
+FROM batch_articles a
+JOIN (
+    SELECT text_hash, min(source_file) AS source_file, arg_min(article_index, source_file) AS article_index
+    FROM batch_articles
+    WHERE text_hash NOT IN (SELECT text_hash FROM dim_article)
+    GROUP BY text_hash
+) first USING (text_hash, source_file, article_index);
 
 INSERT INTO dim_entity
 SELECT DISTINCT stable_key('entity', entity_type || chr(31) || entity_name), entity_name, entity_type
@@ -73,10 +84,14 @@ ON CONFLICT DO NOTHING;
 INSERT INTO fact_article
 SELECT stable_key('file', a.source_file), a.article_index, stable_key('article', a.text_hash),
        date_key_of(a.published_date), a.char_start, a.char_end, a.word_count,
-       count(m.surface), count(DISTINCT m.entity_type || chr(31) || m.entity_name)
+       coalesce(m.mentions, 0), coalesce(m.entities, 0)
 FROM batch_articles a
-LEFT JOIN batch_mentions m USING (source_file, article_index)
-GROUP BY ALL;
+LEFT JOIN (
+    SELECT source_file, article_index, count(*) AS mentions,
+           count(DISTINCT entity_type || chr(31) || entity_name) AS entities
+    FROM batch_mentions
+    GROUP BY ALL
+) m USING (source_file, article_index);
 
 INSERT INTO fact_mention
 SELECT stable_key('file', m.source_file), m.article_index, stable_key('article', a.text_hash),

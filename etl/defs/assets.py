@@ -257,7 +257,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     batch = manifest.filter(pl.col("change") != "deleted")
     loaded = batch.filter(pl.col("status") == "loaded")
     counts = load.publish(warehouse.file, load.Batch(
-        files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason"),
+        files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
+                           "articles_file", "mentions_file"),
         article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
         mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
         deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),

@@ -34,6 +34,10 @@ PUBLISHED_TABLES = (
 )
 
 
+MEMORY_ENV = "ETL_DUCKDB_MEMORY"
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
 class IntegrityError(RuntimeError):
     """A load would have published inconsistent data; it was rolled back."""
 
@@ -42,7 +46,7 @@ class IntegrityError(RuntimeError):
 class Batch:
     """Everything one load writes: the files' outcomes and where their staged rows are."""
 
-    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason
+    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason, articles_file, mentions_file
     article_files: list[Path]  # staged Parquet, read by DuckDB directly (streamed, not held in Python)
     mention_files: list[Path]
     deleted: list[str]
@@ -81,7 +85,9 @@ def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, IntegrityRule] |
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    # A bounded memory budget: large loads spill to disk instead of growing with the corpus.
+    config = {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT), "preserve_insertion_order": False}
+    con = duckdb.connect(str(path), read_only=read_only, config=config)
     try:
         yield con
     finally:
@@ -218,9 +224,9 @@ def _fsync(path: Path) -> None:
 
 def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Path], schema: dict) -> None:
     if files:
-        con.read_parquet([str(f) for f in dict.fromkeys(files)]).create_view(name)
+        con.read_parquet([str(f) for f in dict.fromkeys(files)], filename=True).create_view(name)
     else:
-        con.register(name, pl.DataFrame(schema=schema).to_arrow())
+        con.register(name, pl.DataFrame(schema={**schema, "filename": pl.String}).to_arrow())
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
