@@ -63,3 +63,9 @@ WHERE m.entity_key NOT IN (SELECT entity_key FROM dim_entity)
 SELECT count(*) FROM fact_mention m JOIN dim_article a USING (article_key)
 WHERE substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface
    OR NOT (m.sentence_start <= m.char_start AND m.char_end <= m.sentence_end);
+
+-- name: dim_entity.statistics_current
+-- Every entity's mention count equals its rows in fact_mention.
+SELECT count(*) FROM dim_entity e
+LEFT JOIN (SELECT entity_key, count(*) AS n FROM fact_mention GROUP BY ALL) m USING (entity_key)
+WHERE e.mention_count IS DISTINCT FROM m.n;

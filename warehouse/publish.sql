@@ -63,7 +63,7 @@ JOIN (
     GROUP BY text_hash
 ) first USING (text_hash, source_file, article_index);
 
-INSERT INTO dim_entity
+INSERT INTO dim_entity (entity_key, canonical_name, entity_type)
 SELECT DISTINCT stable_key('entity', entity_type || chr(31) || entity_name), entity_name, entity_type
 FROM batch_mentions
 ON CONFLICT DO NOTHING;
@@ -107,3 +107,17 @@ DELETE FROM dim_article WHERE article_key NOT IN (SELECT article_key FROM fact_a
 DELETE FROM dim_entity WHERE entity_key NOT IN (SELECT entity_key FROM fact_mention);
 DELETE FROM dim_entity_alias;
 INSERT INTO dim_entity_alias SELECT DISTINCT entity_key, surface FROM fact_mention;
+
+-- 6. Entity statistics, so the most common questions need no scan of fact_mention.
+UPDATE dim_entity e SET
+    mention_count = s.mentions, article_count = s.articles, file_count = s.files,
+    first_seen_date = s.first_seen, last_seen_date = s.last_seen
+FROM (
+    SELECT m.entity_key, count(*) AS mentions,
+           count(DISTINCT (m.source_file_key, m.article_index)) AS articles,
+           count(DISTINCT m.source_file_key) AS files,
+           min(d.full_date) AS first_seen, max(d.full_date) AS last_seen
+    FROM fact_mention m JOIN dim_date d USING (date_key)
+    GROUP BY m.entity_key
+) s
+WHERE e.entity_key = s.entity_key;

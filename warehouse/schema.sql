@@ -64,12 +64,22 @@ CREATE TABLE IF NOT EXISTS dim_entity (
     entity_key      BIGINT PRIMARY KEY,
     canonical_name  VARCHAR NOT NULL,
     entity_type     VARCHAR NOT NULL CHECK (entity_type IN ('PERSON', 'ORG', 'PLACE')),
+    mention_count   BIGINT,
+    article_count   BIGINT,
+    file_count      BIGINT,
+    first_seen_date DATE,
+    last_seen_date  DATE,
     UNIQUE (canonical_name, entity_type)
 );
 COMMENT ON TABLE dim_entity IS 'One row per canonical entity (person, organisation or place) mentioned anywhere.';
 COMMENT ON COLUMN dim_entity.entity_key IS 'Surrogate key (stable hash of type and canonical name).';
 COMMENT ON COLUMN dim_entity.canonical_name IS 'Canonical name: full name of a person, expanded name of an organisation or place.';
 COMMENT ON COLUMN dim_entity.entity_type IS 'PERSON, ORG (parties, unions, media, bodies, companies) or PLACE.';
+COMMENT ON COLUMN dim_entity.mention_count IS 'Mentions of the entity in the whole warehouse (kept current by every load).';
+COMMENT ON COLUMN dim_entity.article_count IS 'Article occurrences that mention it.';
+COMMENT ON COLUMN dim_entity.file_count IS 'Source files that mention it.';
+COMMENT ON COLUMN dim_entity.first_seen_date IS 'Earliest publication date of an article mentioning it (NULL when none is dated).';
+COMMENT ON COLUMN dim_entity.last_seen_date IS 'Latest publication date of an article mentioning it.';
 
 CREATE TABLE IF NOT EXISTS dim_entity_alias (
     entity_key      BIGINT NOT NULL,

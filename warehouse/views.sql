@@ -45,17 +45,14 @@ COMMENT ON VIEW rejected_files IS 'Files that could not be loaded, with the reas
 
 CREATE OR REPLACE VIEW entity_summary AS
 SELECT
-    e.canonical_name AS entity_name,
-    e.entity_type,
-    count(*) AS mentions,
-    count(DISTINCT (m.source_file_key, m.article_index)) AS articles,
-    count(DISTINCT m.source_file_key) AS files,
-    min(d.full_date) AS first_seen_date,
-    max(d.full_date) AS last_seen_date
-FROM fact_mention m
-JOIN dim_entity e USING (entity_key)
-JOIN dim_date d USING (date_key)
-GROUP BY ALL;
+    canonical_name AS entity_name,
+    entity_type,
+    mention_count AS mentions,
+    article_count AS articles,
+    file_count AS files,
+    first_seen_date,
+    last_seen_date
+FROM dim_entity;
 COMMENT ON VIEW entity_summary IS 'One row per entity: mentions, articles and files mentioning it, first and last publication date seen.';
 
 CREATE OR REPLACE VIEW entity_mentions_by_month AS
@@ -88,6 +85,20 @@ JOIN pairs q ON p.source_file_key = q.source_file_key AND p.article_index = q.ar
 JOIN dim_entity a ON a.entity_key = p.entity_key
 JOIN dim_entity b ON b.entity_key = q.entity_key
 GROUP BY ALL;
+-- The same for one entity, filtered before pairing: SELECT * FROM co_mentions_of('Labour Party').
+CREATE OR REPLACE MACRO co_mentions_of(name) AS TABLE
+WITH target AS (
+    SELECT DISTINCT m.source_file_key, m.article_index
+    FROM fact_mention m JOIN dim_entity e USING (entity_key)
+    WHERE e.canonical_name = name
+)
+SELECT o.canonical_name AS entity_name, o.entity_type, count(DISTINCT (m.source_file_key, m.article_index)) AS articles
+FROM target t
+JOIN fact_mention m USING (source_file_key, article_index)
+JOIN dim_entity o USING (entity_key)
+WHERE o.canonical_name <> name
+GROUP BY ALL;
+
 COMMENT ON VIEW co_mentions IS 'Pairs of entities mentioned in the same article occurrence, with how many articles; each pair once.';
 
 CREATE OR REPLACE VIEW mention_context AS

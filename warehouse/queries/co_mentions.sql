@@ -1,7 +1,6 @@
--- People mentioned in the same article as the Labour Party, by number of shared articles.
-SELECT CASE WHEN entity_a = 'Labour Party' THEN entity_b ELSE entity_a END AS person, articles
-FROM co_mentions
-WHERE 'Labour Party' IN (entity_a, entity_b)
-  AND 'PERSON' IN (type_a, type_b)
+-- People mentioned in the same articles as the Labour Party, by number of shared articles.
+SELECT entity_name AS person, articles
+FROM co_mentions_of('Labour Party')
+WHERE entity_type = 'PERSON'
 ORDER BY articles DESC, person
 LIMIT 10;
