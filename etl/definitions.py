@@ -20,7 +20,10 @@ def build_definitions(
         warehouse_config["purge_deleted"] = purge_deleted
     return dg.Definitions(
         assets=dg.load_assets_from_modules([assets]),
-        asset_checks=dg.load_asset_checks_from_modules([checks]),
+        asset_checks=[
+            *dg.load_asset_checks_from_modules([checks]),
+            *dg.build_column_schema_change_checks(assets=[assets.warehouse_tables]),
+        ],
         jobs=[automation.ingest_job],
         sensors=[automation.landing_sensor],
         schedules=[automation.daily_ingest],

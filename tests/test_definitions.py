@@ -47,6 +47,13 @@ def test_materialise_everything_with_all_checks_passing(tmp_path: Path, landing:
         titles = con.execute("SELECT title FROM articles WHERE source_file = '001_666f149987165847.txt' ORDER BY article_index").fetchall()
     assert titles == [("What would a progressive immigration policy look like?",),
                       ("Labour is a pioneer in fighting sexism. That doesn't mean there's no sexism in Labour",)]
+    published = {e.asset_key.to_user_string(): e.metadata for e in
+                 (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
+    columns = {c.name: c.description for c in published["fact_mention"]["dagster/column_schema"].value.columns}
+    assert columns["in_quote"] == "True when the mention sits inside a direct quotation."
+    assert published["fact_mention"]["dagster/row_count"].value == 328
+    # Every sample article is about Labour: it heads the top-entities preview.
+    assert published["dim_entity"]["top_entities"].value.splitlines()[2].startswith("| Labour Party | ORG | 78 | 8 |")
 
 
 def test_second_run_skips_unchanged_files_and_rejects_bad_ones(tmp_path: Path, landing: Path):

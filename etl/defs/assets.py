@@ -2,6 +2,7 @@
 
 import time
 from dataclasses import asdict
+from datetime import timedelta
 
 import dagster as dg
 import polars as pl
@@ -16,6 +17,7 @@ from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME
                          split_chunk)
 
 WAREHOUSE_POOL = "duckdb_warehouse"
+OWNERS = ["team:news-warehouse"]
 MAX_REJECTED_SHARE = 0.5
 MAX_SHARE_WITHOUT_MENTIONS = 0.5
 
@@ -33,6 +35,7 @@ TO_PROCESS = ("new", "changed", "outdated", "unreadable")
 @dg.asset(
     group_name="ingest",
     kinds={"python"},
+    owners=OWNERS,
     pool=WAREHOUSE_POOL,
     description="Every article file in the landing folder with its size and SHA-256, "
     "classified against the warehouse as new, changed, unchanged or deleted.",
@@ -68,6 +71,7 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     unreadable = manifest.filter(pl.col("change") == "unreadable")
     yield dg.Output(manifest, metadata={
         "dagster/row_count": manifest.height,
+        "dagster/column_schema": _schema_of(manifest),
         **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted", "unreadable")},
         "files_in_flight": len(in_flight),
         "in_flight": dg.MetadataValue.md("\n".join(f"- `{name}`" for name in in_flight) or "none"),
@@ -79,7 +83,7 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
         check_name="all_files_readable",
         passed=unreadable.height == 0,
         severity=dg.AssetCheckSeverity.WARN,
-        metadata={"unreadable": dg.MetadataValue.md(_md_list(unreadable, "source_file", "error"))},
+        metadata={"unreadable": dg.MetadataValue.md(_md_frame(unreadable.select("source_file", "error")))},
     )
     yield dg.AssetCheckResult(
         check_name="landing_folder_not_empty",
@@ -102,6 +106,7 @@ def _change(previous: load.LoadedFile | None, sha256: str) -> str:
 @dg.asset(
     group_name="transform",
     kinds={"python", "polars"},
+    owners=OWNERS,
     code_version=SPLITTER_VERSION,
     description="New and changed files decoded and split into articles, staged as Parquet per file "
     "version; unreadable, empty or binary files are rejected with a reason.",
@@ -138,16 +143,17 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     malformed = batch.filter(pl.col("malformed_articles") > 0)
     yield dg.Output(manifest, metadata={
         "dagster/row_count": int(batch["article_count"].sum() or 0),
+        "dagster/column_schema": _schema_of(manifest),
         "files_split": batch.height - rejected.height,
         "files_rejected": rejected.height,
-        "rejected": dg.MetadataValue.md(_md_list(rejected, "source_file", "reason")),
+        "rejected": dg.MetadataValue.md(_md_frame(rejected.select("source_file", "reason"))),
         "seconds": round(time.perf_counter() - started, 3),
     })
     yield dg.AssetCheckResult(
         check_name="articles_well_formed",
         passed=malformed.height == 0,
         metadata={"files_with_malformed_articles": malformed.height,
-                  "files": dg.MetadataValue.md(_md_list(malformed.head(20), "source_file", "malformed_articles"))},
+                  "files": dg.MetadataValue.md(_md_frame(malformed.head(20).select("source_file", "malformed_articles")))},
     )
     share = rejected.height / batch.height if batch.height else 0.0
     yield dg.AssetCheckResult(
@@ -172,6 +178,7 @@ def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
 @dg.asset(
     group_name="transform",
     kinds={"python", "polars"},
+    owners=OWNERS,
     code_version=EXTRACTOR_VERSION,
     description="People, organisations and places mentioned in each staged article, with offsets, "
     "paragraph role, sentence and quotation context, resolved to canonical names.",
@@ -201,6 +208,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
                .group_by("entity_type").len().collect())
     yield dg.Output(manifest, metadata={
         "dagster/row_count": int(per_file["mention_count"].sum() or 0),
+        "dagster/column_schema": _schema_of(manifest),
         "by_type": dg.MetadataValue.json(dict(by_type.iter_rows())),
         "seconds": round(time.perf_counter() - started, 3),
     })
@@ -210,7 +218,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
         check_name="offsets_slice_surface",
         passed=misplaced.height == 0,
         metadata={"misplaced_mentions": int(per_file["misplaced_mentions"].sum() or 0),
-                  "files": dg.MetadataValue.md(_md_list(misplaced.head(20), "source_file", "misplaced_mentions"))},
+                  "files": dg.MetadataValue.md(_md_frame(misplaced.head(20).select("source_file", "misplaced_mentions")))},
     )
     unknown = by_type.filter(~pl.col("entity_type").is_in(ENTITY_TYPES))
     yield dg.AssetCheckResult(check_name="entity_types_known", passed=unknown.height == 0,
@@ -232,19 +240,15 @@ def _scan_column(files: list[str], column: str, sha256s: pl.Series) -> pl.LazyFr
     return pl.scan_parquet(files).filter(pl.col("sha256").is_in(sha256s.implode())).select(column)
 
 
+PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))  # the schedule runs daily
+
+
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(table, group_name="warehouse", kinds={"duckdb"}, deps=["staged_articles", "staged_mentions"],
-                     description=description)
-        for table, description in {
-            "dim_source_file": "One row per file name seen, with its latest version, encoding and status.",
-            "dim_article": "One row per distinct article content.",
-            "dim_entity": "One row per canonical person, organisation or place.",
-            "dim_entity_alias": "Every surface string resolved to an entity.",
-            "dim_date": "Calendar over the years the data spans, with an unknown member.",
-            "fact_article": "Grain: one article occurrence in a file.",
-            "fact_mention": "Grain: one entity mention in one article occurrence.",
-        }.items()
+                     description=description, owners=OWNERS, freshness_policy=PUBLISHED_FRESHNESS)
+        for table, description in load.table_comments().items()
+        if table in load.PUBLISHED_TABLES
     ],
     ins={"manifest": dg.AssetIn("staged_mentions")},
     pool=WAREHOUSE_POOL,
@@ -256,22 +260,53 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     stage = warehouse.stage
     batch = manifest.filter(pl.col("change") != "deleted")
     loaded = batch.filter(pl.col("status") == "loaded")
-    counts = load.publish(warehouse.file, load.Batch(
-        files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
-                           "articles_file", "mentions_file"),
-        article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
-        mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
-        deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),
-        extractor_version=EXTRACTOR_VERSION,
-        pipeline_version=PIPELINE_VERSION,
-        purge_deleted=warehouse.purge_deleted,
-    ))
+    deleted = manifest.filter(pl.col("change") == "deleted")["source_file"].to_list()
+    if batch.height or deleted or warehouse.purge_deleted or not warehouse.file.exists():
+        load.publish(warehouse.file, load.Batch(
+            files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
+                               "articles_file", "mentions_file"),
+            article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
+            mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
+            deleted=deleted,
+            extractor_version=EXTRACTOR_VERSION,
+            pipeline_version=PIPELINE_VERSION,
+            purge_deleted=warehouse.purge_deleted,
+        ))
+    else:
+        context.log.info("Nothing new, changed or deleted: the published warehouse is left as it is")
     seconds = round(time.perf_counter() - started, 3)
+    with load.connect(warehouse.file, read_only=True) as con:
+        counts = load.table_counts(con)
+        columns = load.describe(con)
+        top = load.top_entities(con)
+    previews = {
+        "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(
+            ["entity", "type", "mentions", "articles"], top))},
+        "dim_source_file": {"loaded_this_run": dg.MetadataValue.md(_md_table(
+            ["file", "status", "articles", "mentions"],
+            batch.select("source_file", "status", "article_count", "mention_count").head(50).iter_rows()))},
+    }
     for table, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": rows, "publish_seconds": seconds})
+        yield dg.MaterializeResult(asset_key=table, metadata={
+            "dagster/row_count": rows,
+            "dagster/column_schema": dg.TableSchema(columns=[
+                dg.TableColumn(name, data_type, description=comment) for name, data_type, comment in columns[table]
+            ]),
+            "load_seconds": seconds,
+            **previews.get(table, {}),
+        })
 
 
-def _md_list(frame: pl.DataFrame, key: str, value: str) -> str:
-    if frame.height == 0:
-        return "none"
-    return "\n".join(f"- `{k}`: {v}" for k, v in frame.select(key, value).iter_rows())
+def _md_table(header: list[str], rows) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
+    return "\n".join(lines) if len(lines) > 2 else "none"
+
+
+def _md_frame(frame: pl.DataFrame) -> str:
+    return _md_table(frame.columns, frame.iter_rows())
+
+
+def _schema_of(frame: pl.DataFrame) -> dg.TableSchema:
+    """The per-file manifest an asset passes on (its rows are files; counts are in row_count)."""
+    return dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()])

@@ -229,5 +229,29 @@ def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Pat
         con.register(name, pl.DataFrame(schema={**schema, "filename": pl.String}).to_arrow())
 
 
+def table_comments() -> dict[str, str]:
+    """`COMMENT ON TABLE` of every table in schema.sql: one description for DuckDB and Dagster."""
+    return dict(re.findall(r"^COMMENT ON TABLE (\w+) IS '((?:[^']|'')*)';", sql_file("schema.sql"), re.MULTILINE))
+
+
+def describe(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, str]]]:
+    """(column, type, comment) of every published table, as DuckDB reports them."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type, coalesce(comment, '') FROM duckdb_columns() "
+        "WHERE table_name IN (SELECT unnest(?)) ORDER BY table_name, column_index", [list(PUBLISHED_TABLES)],
+    ).fetchall()
+    columns: dict[str, list[tuple[str, str, str]]] = {}
+    for table, column, data_type, comment in rows:
+        columns.setdefault(table, []).append((column, data_type, comment))
+    return columns
+
+
+def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[str, str, int, int]]:
+    return con.execute(
+        "SELECT canonical_name, entity_type, mention_count, article_count FROM dim_entity "
+        "ORDER BY mention_count DESC, canonical_name LIMIT ?", [limit],
+    ).fetchall()
+
+
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in PUBLISHED_TABLES}
