@@ -32,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     if not landing.is_dir():
         print(f"error: landing folder {landing} does not exist or is not a folder", file=sys.stderr)
         return 2
+    from etl.defs.resources import Warehouse
+
+    problem = Warehouse(path=str(warehouse)).writable_problem()
+    if problem:
+        print(f"error: the warehouse {warehouse} cannot be written. {problem}", file=sys.stderr)
+        return 2
     return run_build(landing, warehouse, args.purge_deleted)
 
 

@@ -54,3 +54,12 @@ def test_missing_landing_folder_is_a_clear_error(tmp_path: Path):
     assert result.returncode == 2
     assert "nope" in result.stderr and "does not exist" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_unwritable_warehouse_is_a_clear_error_and_damages_nothing(tmp_path: Path, landing: Path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the warehouse folder should be")
+    result = _build("--landing", str(landing), "--warehouse", str(blocker / "news.duckdb"))
+    assert result.returncode == 2
+    assert str(blocker) in result.stderr and "cannot be written" in result.stderr
+    assert blocker.read_text() == "a file where the warehouse folder should be"

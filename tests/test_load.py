@@ -90,10 +90,13 @@ def test_file_names_are_stored_verbatim(tmp_path: Path):
     landing = tmp_path / "landing"
     landing.mkdir()
     name = "Robert'); DROP TABLE dim_article;-- 50% “quoted” ü.txt"
-    (landing / name).write_text("Title here\n\nBody text about Jeremy Corbyn and Labour.\n", encoding="utf-8")
+    long_name = "é" * 120 + " $1 ?.txt"  # 249 bytes: near the file system's limit
+    for n in (name, long_name):
+        (landing / n).write_text("Title here\n\nBody text about Jeremy Corbyn and Labour.\n", encoding="utf-8")
     db = tmp_path / "w.duckdb"
     load.publish(db, _batch(Stage(tmp_path / "stage"), landing))
-    assert _query(db, "SELECT source_file, title FROM articles") == [(name, "Title here")]
+    assert _query(db, "SELECT source_file, title FROM articles ORDER BY 1") == [(name, "Title here"),
+                                                                               (long_name, "Title here")]
 
 
 def test_copies_differing_only_in_typography_share_article_id_but_keep_their_own_text(tmp_path: Path):

@@ -1,6 +1,6 @@
 """Property tests: decoding, splitting and extraction never raise, and every offset maps back."""
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from etl.articles import split_articles
@@ -14,7 +14,6 @@ PIECES = list("abc XYZ.,;:'\"“”‘’–—\n\t\xa0£éÃ©â€") + [
 NEWSY = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=2000))
 def test_decoding_arbitrary_bytes_gives_text_or_a_reason(data):
     try:
@@ -25,7 +24,6 @@ def test_decoding_arbitrary_bytes_gives_text_or_a_reason(data):
         assert decoded.text.strip() and "\r" not in decoded.text
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(max_size=600), NEWSY))
 def test_splitting_and_extraction_keep_offsets_valid(text):
     previous_end = 0

@@ -49,6 +49,9 @@ TO_PROCESS = ("new", "changed", "outdated", "unreadable")
 def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse):
     if not landing.root.is_dir():
         raise dg.Failure(f"Landing folder {landing.root} does not exist or is not a folder.")
+    problem = warehouse.writable_problem()
+    if problem:
+        raise dg.Failure(f"The warehouse {warehouse.file} cannot be written. {problem}")
     started = time.perf_counter()
     known = load.loaded_versions(warehouse.file)
     rows, in_flight = [], []

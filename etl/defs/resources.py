@@ -1,6 +1,7 @@
 """Where the pipeline reads from and writes to, configurable per deployment."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -48,3 +49,14 @@ class Warehouse(dg.ConfigurableResource):
     @property
     def stage(self) -> Stage:
         return Stage(paths.staging_dir(self.file))
+
+    def writable_problem(self) -> str | None:
+        """Why the warehouse and its staging folder cannot be written, or None."""
+        for folder in (self.file.parent, self.stage.root):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-"):
+                    pass
+            except OSError as exc:
+                return f"Cannot write to {folder}: {exc.strerror or exc}."
+        return None
