@@ -64,14 +64,19 @@ def run_build(landing: Path, warehouse: Path, purge_deleted: bool | None = None)
         for e in result.get_asset_check_evaluations()
         if not e.passed
     ]
-    print(summary(landing, warehouse, metadata, failed_checks, time.perf_counter() - started))
+    print(summary(landing, warehouse, metadata, failed_checks, result.success, time.perf_counter() - started))
     if not result.success:
-        print("error: the run failed; see the log above for the failing step", file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = event.event_specific_data.error
+                cause = error.cause.message.strip() if error.cause else error.message.strip()
+                print(f"error: step {event.step_key} failed: {cause}", file=sys.stderr)
         return 1
     return 0
 
 
-def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[str], seconds: float) -> str:
+def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[str], succeeded: bool,
+            seconds: float) -> str:
     files = metadata.get("landing_files", {})
     articles = metadata.get("staged_articles", {})
     lines = [
@@ -90,7 +95,8 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
             for stage, asset, key in (("fingerprint", "landing_files", "seconds"), ("split", "staged_articles", "seconds"),
                                       ("extract", "staged_mentions", "seconds"), ("publish", "fact_mention", "publish_seconds"))
         ),
-        f"checks    {'all passed' if not failed_checks else 'FAILED: ' + ', '.join(failed_checks)}",
+        "checks    " + ("FAILED: " + ", ".join(failed_checks) if failed_checks
+                          else "all passed" if succeeded else "not all run: the run failed"),
         f"seconds   {seconds:.1f}",
     ]
     return "\n".join(lines)

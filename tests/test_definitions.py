@@ -132,3 +132,21 @@ def test_files_still_being_written_wait_for_the_next_run(tmp_path: Path, landing
     assert second.asset_materializations_for_node("landing_files")[0].metadata["files_new"].value == 1
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]
+
+
+def test_a_200_mb_file_is_rejected_unread_and_only_once(tmp_path: Path, landing: Path):
+    huge = landing / "huge.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(200 * 2**20)  # sparse: 200 MB on paper, nothing on disk
+    settle(huge)
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        first = _run(landing, warehouse, instance)
+        second = _run(landing, warehouse, instance)
+    assert first.success and second.success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        ((reason,),) = con.execute("SELECT reason FROM rejected_files WHERE source_file = 'huge.txt'").fetchall()
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+    assert reason.startswith("The file is 200 MB, more than the 64 MB")
+    files = second.asset_materializations_for_node("landing_files")[0].metadata
+    assert files["files_unchanged"].value == 6 and files["files_new"].value == 0

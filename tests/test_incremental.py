@@ -1,6 +1,7 @@
 """Loads that follow the landing folder: readers never blocked, crashes never half-publish."""
 
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -98,3 +99,31 @@ def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Pa
         assert state in (good, expected), fraction
         assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
         assert fingerprint(warehouse) == expected, fraction
+
+
+def _limit_file_size(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_load_that_cannot_write_says_where_and_leaves_the_warehouse_as_it_was(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    before = fingerprint(warehouse)
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(corpus), "--mb", "1"],
+                   check=True, capture_output=True)
+    for path in corpus.glob("*.txt"):
+        shutil.copy(path, landing)
+    settle(landing)
+    starved = subprocess.run([sys.executable, "-m", "etl", "build", "--landing", str(landing),
+                              "--warehouse", str(warehouse)],
+                             capture_output=True, text=True, preexec_fn=_limit_file_size(warehouse.stat().st_size // 2))
+    assert starved.returncode == 1
+    assert f"Could not write the warehouse {warehouse}" in starved.stderr and "File too large" in starved.stderr
+    assert fingerprint(warehouse) == before
+    assert not list(tmp_path.glob(".news.duckdb.*"))  # no working copy left behind
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert fingerprint(warehouse)["articles"][0] > before["articles"][0]

@@ -13,8 +13,8 @@ COMMENT ON COLUMN etl_meta.value IS 'Its value.';
 CREATE TABLE IF NOT EXISTS dim_source_file (
     source_file_key BIGINT PRIMARY KEY,
     source_file     VARCHAR NOT NULL UNIQUE,
-    sha256          VARCHAR NOT NULL,
-    size_bytes      BIGINT NOT NULL,
+    sha256          VARCHAR,
+    size_bytes      BIGINT,
     encoding        VARCHAR,
     repair          VARCHAR,
     status          VARCHAR NOT NULL CHECK (status IN ('loaded', 'rejected', 'deleted')),
@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS dim_source_file (
 COMMENT ON TABLE dim_source_file IS 'One row per file name ever seen in the landing folder, describing its latest version.';
 COMMENT ON COLUMN dim_source_file.source_file_key IS 'Surrogate key (stable hash of the file name).';
 COMMENT ON COLUMN dim_source_file.source_file IS 'File name as dropped in the landing folder, without folder.';
-COMMENT ON COLUMN dim_source_file.sha256 IS 'SHA-256 of the file bytes last loaded.';
+COMMENT ON COLUMN dim_source_file.sha256 IS 'SHA-256 of the file bytes last loaded (NULL when the file was rejected unread: unreadable or too large).';
 COMMENT ON COLUMN dim_source_file.size_bytes IS 'Size of the file in bytes.';
 COMMENT ON COLUMN dim_source_file.encoding IS 'Character encoding the file was decoded from.';
 COMMENT ON COLUMN dim_source_file.repair IS 'Repair applied after decoding (e.g. mojibake fixed), or NULL when the text was used as decoded.';

@@ -2,6 +2,7 @@
 
 import time
 from dataclasses import asdict
+from pathlib import Path
 from datetime import timedelta
 
 import dagster as dg
@@ -10,7 +11,7 @@ import polars as pl
 from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.ingest import FileInFlight, discover, fingerprint
+from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint
 from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION, lexicon
 from etl.parallel import map_chunks
 from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
@@ -26,10 +27,10 @@ MANIFEST_SCHEMA = {
     "path": pl.String,
     "size_bytes": pl.Int64,
     "sha256": pl.String,
-    "change": pl.String,  # new | changed | outdated | unchanged | deleted | unreadable
-    "error": pl.String,
+    "change": pl.String,  # new | changed | outdated | unchanged | deleted
+    "error": pl.String,  # why the file was rejected without being read (unreadable, too large)
 }
-TO_PROCESS = ("new", "changed", "outdated", "unreadable")
+TO_PROCESS = ("new", "changed", "outdated")
 
 
 @dg.asset(
@@ -41,7 +42,7 @@ TO_PROCESS = ("new", "changed", "outdated", "unreadable")
     "classified against the warehouse as new, changed, unchanged or deleted.",
     check_specs=[
         dg.AssetCheckSpec("all_files_readable", asset="landing_files",
-                          description="Every file in the landing folder could be read."),
+                          description="Every file in the landing folder could be read (and was not too large to)."),
         dg.AssetCheckSpec("landing_folder_not_empty", asset="landing_files",
                           description="The landing folder holds at least one article file."),
     ],
@@ -57,25 +58,28 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     rows, in_flight = [], []
     for path in discover(landing.root):
         try:
-            record, _ = fingerprint(path, landing.settle_seconds)
+            record, _ = fingerprint(path, landing.settle_seconds, landing.max_file_bytes)
         except FileInFlight:
             in_flight.append(path.name)
             continue
-        except OSError as exc:
-            rows.append((path.name, str(path), None, None, "unreadable", f"The file could not be read: {exc.strerror}."))
+        except (OSError, RejectedFile) as exc:  # rejected without being read: no hash
+            reason = f"The file could not be read: {exc.strerror}." if isinstance(exc, OSError) else str(exc)
+            size = _size(path)
+            rows.append((path.name, str(path), size, None, _change(known.get(path.name), None, size), reason))
             continue
         rows.append((record.source_file, str(path), record.size_bytes, record.sha256,
-                     _change(known.get(record.source_file), record.sha256), None))
+                     _change(known.get(record.source_file), record.sha256, record.size_bytes), None))
     present = {r[0] for r in rows} | set(in_flight)
     rows += [(name, None, None, known_file.sha256, "deleted", None)
              for name, known_file in known.items() if name not in present and known_file.status != "deleted"]
     manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA, orient="row")
     counts = dict(manifest.group_by("change").len().iter_rows())
-    unreadable = manifest.filter(pl.col("change") == "unreadable")
+    unreadable = manifest.filter(pl.col("error").is_not_null())
     yield dg.Output(manifest, metadata={
         "dagster/row_count": manifest.height,
         "dagster/column_schema": _schema_of(manifest),
-        **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted", "unreadable")},
+        **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted")},
+        "files_refused_unread": unreadable.height,
         "files_in_flight": len(in_flight),
         "in_flight": dg.MetadataValue.md("\n".join(f"- `{name}`" for name in in_flight) or "none"),
         "seconds": round(time.perf_counter() - started, 3),
@@ -96,10 +100,17 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     )
 
 
-def _change(previous: load.LoadedFile | None, sha256: str) -> str:
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _change(previous: load.LoadedFile | None, sha256: str | None, size: int | None) -> str:
     if previous is None:
         return "new"
-    if previous.sha256 != sha256:
+    if previous.sha256 != sha256 or previous.size_bytes != size:
         return "changed"
     if previous.pipeline_version != PIPELINE_VERSION:
         return "outdated"  # processed by older decoding, splitting or extraction rules
@@ -126,8 +137,8 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     todo = landing_files.filter(pl.col("change").is_in(TO_PROCESS))
     cached = stage.split_outcomes(todo["sha256"].drop_nulls().to_list())
     is_cached = pl.col("sha256").is_in(cached["sha256"].implode()).fill_null(False)
-    unreadable = todo.filter(pl.col("change") == "unreadable")
-    to_read = todo.filter(~is_cached & (pl.col("change") != "unreadable"))
+    unreadable = todo.filter(pl.col("error").is_not_null())
+    to_read = todo.filter(~is_cached & pl.col("error").is_null())
     context.log.info(f"{todo.height} files to split: {todo.filter(is_cached).height} already staged, "
                      f"{to_read.height} to read")
     results = map_chunks(split_chunk, str(stage.root), to_read["path"].to_list(), warehouse.workers,

@@ -8,12 +8,13 @@ import dagster as dg
 from pydantic import Field
 
 from etl import paths
-from etl.ingest import DEFAULT_SETTLE_SECONDS
+from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
 from etl.parallel import default_workers
 from etl.staging import Stage
 
 
 SETTLE_ENV = "ETL_SETTLE_SECONDS"
+MAX_FILE_ENV = "ETL_MAX_FILE_MB"
 PURGE_ENV = "ETL_PURGE_DELETED"
 
 
@@ -25,6 +26,15 @@ class LandingFolder(dg.ConfigurableResource):
         default_factory=lambda: float(os.environ.get(SETTLE_ENV, DEFAULT_SETTLE_SECONDS)),
         description="A file modified more recently than this is still being written and waits for the next run.",
     )
+
+    max_file_mb: float = Field(
+        default_factory=lambda: float(os.environ.get(MAX_FILE_ENV, DEFAULT_MAX_FILE_BYTES / 2**20)),
+        description="Files larger than this many MB are rejected without being read.",
+    )
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 2**20)
 
     @property
     def root(self) -> Path:

@@ -37,6 +37,9 @@ class FileInFlight(RuntimeError):
 
 #: Binary data shows itself early: the share of control characters is measured on this prefix.
 BINARY_SAMPLE_CHARS = 16384
+#: Larger files are rejected unread: no scraped news page comes near it, and reading one
+#: whole would cost memory out of proportion to every other file.
+DEFAULT_MAX_FILE_BYTES = 64 * 2**20
 #: A file modified more recently than this is taken to be still being written.
 DEFAULT_SETTLE_SECONDS = 1.0
 
@@ -86,15 +89,22 @@ def is_settled(stat: os.stat_result, settle_seconds: float, now: float | None = 
     return (now if now is not None else time.time()) - stat.st_mtime >= settle_seconds
 
 
-def fingerprint(path: Path, settle_seconds: float = 0.0) -> tuple[LandingFile, bytes]:
+def fingerprint(path: Path, settle_seconds: float = 0.0,
+                max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[LandingFile, bytes]:
     """The file's identity (name, size, sha256) and its bytes, read once.
 
     Raises FileInFlight when the file was modified within `settle_seconds`, or changed
-    while it was being read: a scraper or a copy is still writing it.
+    while it was being read: a scraper or a copy is still writing it. Raises RejectedFile,
+    without reading it, when the file is larger than `max_bytes`.
     """
     before = path.stat()
     if not is_settled(before, settle_seconds):
         raise FileInFlight(f"{path.name} was modified less than {settle_seconds:g} s ago.")
+    if before.st_size > max_bytes:
+        raise RejectedFile(
+            f"The file is {before.st_size / 2**20:,.0f} MB, more than the {max_bytes / 2**20:,.0f} MB "
+            "a news file may have (raise ETL_MAX_FILE_MB to accept it)."
+        )
     data = path.read_bytes()
     after = path.stat()
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(data) != after.st_size:

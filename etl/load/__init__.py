@@ -38,6 +38,10 @@ MEMORY_ENV = "ETL_DUCKDB_MEMORY"
 DEFAULT_MEMORY_LIMIT = "1GB"
 
 
+class PublishError(RuntimeError):
+    """The warehouse file could not be written (disk full, no permission...); nothing was published."""
+
+
 class IntegrityError(RuntimeError):
     """A load would have published inconsistent data; it was rolled back."""
 
@@ -127,7 +131,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass(frozen=True)
 class LoadedFile:
-    sha256: str
+    sha256: str | None  # None for a file rejected without being read
+    size_bytes: int | None
     status: str
     pipeline_version: str | None
 
@@ -139,8 +144,9 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     with connect(path, read_only=True) as con:
         if stored_schema_version(con) != schema_version():
             return {}  # built by another schema: everything is reloaded
-        rows = con.execute("SELECT source_file, sha256, status, pipeline_version FROM dim_source_file").fetchall()
-    return {name: LoadedFile(sha, status, version) for name, sha, status, version in rows}
+        rows = con.execute(
+            "SELECT source_file, sha256, size_bytes, status, pipeline_version FROM dim_source_file").fetchall()
+    return {name: LoadedFile(sha, size, status, version) for name, sha, size, status, version in rows}
 
 
 def publish(path: Path, batch: Batch) -> dict[str, int]:
@@ -155,9 +161,9 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
     with _writer_lock(path):
         work = path.with_name(f".{path.name}.{os.getpid()}.loading")
         _remove(work)
-        if path.exists():
-            shutil.copyfile(path, work)
         try:
+            if path.exists():
+                shutil.copyfile(path, work)
             with connect(work) as con:
                 _apply(con, batch)
                 con.execute("CHECKPOINT")
@@ -165,6 +171,9 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
             _fsync(work)
             os.replace(work, path)
             _fsync(path.parent)
+        except (OSError, duckdb.IOException) as exc:
+            raise PublishError(f"Could not write the warehouse {path} (via {work.name}): "
+                               f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged.") from exc
         finally:
             _remove(work)
     return counts
