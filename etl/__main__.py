@@ -93,7 +93,7 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
         "stages    " + ", ".join(
             f"{stage} {metadata.get(asset, {}).get(key, 0):.1f} s"
             for stage, asset, key in (("fingerprint", "landing_files", "seconds"), ("split", "staged_articles", "seconds"),
-                                      ("extract", "staged_mentions", "seconds"), ("publish", "fact_mention", "publish_seconds"))
+                                      ("extract", "staged_mentions", "seconds"), ("publish", "fact_mention", "load_seconds"))
         ),
         "checks    " + ("FAILED: " + ", ".join(failed_checks) if failed_checks
                           else "all passed" if succeeded else "not all run: the run failed"),
