@@ -1,5 +1,6 @@
 """`python -m etl build` end to end, in a real subprocess."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,8 @@ def test_build_then_rebuild(tmp_path: Path, landing: Path):
     assert first.returncode == 0, first.stderr
     assert "5 new, 0 changed, 0 outdated, 0 unchanged" in first.stdout
     assert "checks    all passed" in first.stdout
+    stages = dict(re.findall(r"(\w+) (\d+\.\d) s", first.stdout.split("stages", 1)[1].splitlines()[0]))
+    assert set(stages) == {"fingerprint", "split", "extract", "publish"} and float(stages["publish"]) > 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
         for view, columns in CONTRACT.items():
