@@ -70,3 +70,12 @@ def test_a_file_still_being_written_is_left_for_later(tmp_path: Path):
     os.utime(path, (old, old))
     record, _ = fingerprint(path, settle_seconds=5)
     assert record.size_bytes == len("Title\n\nBody")
+
+
+def test_a_file_pasted_together_from_two_encodings_keeps_both_parts():
+    data = ("Title\n\nThe cost was £1,400 – a “bargain”, said the café owner.\n".encode("utf-8")
+            + "Later it was £5 at the café.\n".encode("cp1252"))
+    decoded = decode(data)
+    assert decoded.encoding == "utf-8+cp1252"
+    assert "£1,400 – a “bargain”, said the café owner." in decoded.text
+    assert "Later it was £5 at the café." in decoded.text

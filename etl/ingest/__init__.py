@@ -148,7 +148,37 @@ def _decode_bytes(data: bytes) -> tuple[str, str]:
         try:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            pass
+            mixed = _decode_mixed(data)
+            if mixed is not None:
+                return mixed
+    best = _detect(data)
+    return str(best), best.encoding
+
+
+def _decode_mixed(data: bytes) -> tuple[str, str] | None:
+    """Text pasted together from UTF-8 and a legacy code page: each line in its own encoding.
+
+    Applies only when some non-ASCII lines are valid UTF-8 and others are not; the legacy
+    encoding of the others is left to the detector.
+    """
+    lines = data.splitlines(keepends=True)
+    decoded: list[str | None] = []
+    legacy_lines = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+            legacy_lines.append(line)
+    if not legacy_lines or not any(d is not None and not d.isascii() for d in decoded):
+        return None
+    legacy = _detect(b"".join(legacy_lines)).encoding
+    text = "".join(d if d is not None else line.decode(legacy, errors="replace") for d, line in zip(decoded, lines))
+    return text, f"utf-8+{legacy}"
+
+
+def _detect(data: bytes):
+    """charset-normalizer's best reading of legacy-encoded bytes."""
     results = from_bytes(data)
     best = results.best()
     if best is None:
@@ -162,9 +192,8 @@ def _decode_bytes(data: bytes) -> tuple[str, str]:
     # (WHATWG), settle such ties on Windows-1252, the web's legacy default.
     for match in results:
         if match.encoding == "cp1252" and match.language == best.language:
-            best = match
-            break
-    return str(best), best.encoding
+            return match
+    return best
 
 
 def _repair_mojibake(text: str) -> tuple[str, str | None]:
