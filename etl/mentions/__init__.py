@@ -120,7 +120,7 @@ class Mention:
 class _Candidate:
     start: int
     end: int
-    tokens: list[str]
+    tokens: tuple[str, ...]
     paragraph_index: int
     sentence_index: int
     sentence_initial: bool
@@ -222,10 +222,10 @@ def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
         if word in _LEADING_WORDS or word in _STOP_TOKENS:  # the commonest single capitalised words
             continue
         base = m.start()
-        for start, end in _split_sequence(word):
+        for start, end, tokens in _split_sequence(word):
             start, end = base + start, base + end
             index, sentence, initial = scan.position(start)
-            cand = _Candidate(start, end, folded[start:end].split(" "), index, sentence, initial)
+            cand = _Candidate(start, end, tokens, index, sentence, initial)
             _trim_and_classify(folded, cand, scan.paragraphs[index])
             if cand.tokens:
                 out.append(cand)
@@ -233,9 +233,10 @@ def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _split_sequence(run: str) -> tuple[tuple[int, int], ...]:
-    """Spans (relative to the run) of the names in a capitalised run: broken at stop words
-    and regnal numbers; connectors ("of", "and") kept only inside organisation names."""
+def _split_sequence(run: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """(start, end, words) of the names in a capitalised run, offsets relative to the run:
+    broken at stop words and regnal numbers; connectors ("of", "and") kept only inside
+    organisation names."""
     tokens = [m.span() for m in _WORD_RUN.finditer(run)]
     pieces, current = [], []
     for s, e in tokens:
@@ -274,7 +275,7 @@ def _split_sequence(run: str) -> tuple[tuple[int, int], ...]:
                 piece = piece[1:]
             if piece:
                 spans.append((piece[0][0], piece[-1][1]))
-    return tuple(spans)
+    return tuple((s, e, tuple(run[s:e].split(" "))) for s, e in spans)
 
 
 def _is_org_name(words: list[str]) -> bool:
@@ -284,14 +285,12 @@ def _is_org_name(words: list[str]) -> bool:
 
 def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
     """Drop leading function words, honorifics and titles (keeping them as evidence), then type the rest."""
-    dropped, tokens, honorific, c.sentence_initial = _trim(tuple(c.tokens), c.sentence_initial)
+    dropped, tokens, honorific, c.sentence_initial, entry = _trim(c.tokens, c.sentence_initial)
+    c.tokens = tokens
     if not tokens:
-        c.tokens = []
         return
     c.start += dropped
-    c.tokens = list(tokens)
     c.honorific = honorific
-    entry = ref.lexicon().get(" ".join(tokens))
     if entry is not None and not entry.adjectival:  # the commonest case, and context cannot change it
         c.entity_type, c.entity_name = entry.entity_type, entry.canonical
         return
@@ -305,8 +304,9 @@ def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...], bool, bool]:
-    """(characters dropped, remaining tokens, honorific or title seen, still sentence-initial)."""
+def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...], bool, bool, ref.LexiconEntry | None]:
+    """(characters dropped, remaining tokens, honorific or title seen, still sentence-initial,
+    the lexicon entry of what remains)."""
     honorific, dropped = False, 0
     while tokens and (tokens[0] in _LEADING_WORDS or tokens[0] in _HONORIFICS_DROPPED or tokens[0][0].islower()):
         honorific |= tokens[0] in _HONORIFICS_DROPPED
@@ -323,7 +323,7 @@ def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...],
             tokens, honorific, initial = rest, True, False
     if tokens and tokens[0] in _HONORIFICS_KEPT and len(tokens) > 1:
         honorific = True
-    return dropped, tokens, honorific, initial
+    return dropped, tokens, honorific, initial, ref.lexicon().get(" ".join(tokens))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -385,7 +385,7 @@ def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
         if entry.adjectival and not _noun_use(folded[end : end + 40]):
             continue
         index, sentence, initial = scan.position(start)
-        cand = _Candidate(start, end, alias.split(" "), index, sentence, initial, from_lexicon=True)
+        cand = _Candidate(start, end, tuple(alias.split(" ")), index, sentence, initial, from_lexicon=True)
         cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
         out.append(cand)
     return out
