@@ -18,9 +18,13 @@ CREATE OR REPLACE TEMP MACRO date_key_of(d) AS
 -- Staged rows are per file version (sha256), read from the staged file its outcome names (a
 -- version staged twice is read once); a version dropped under two names counts for both.
 CREATE OR REPLACE TEMP VIEW batch_articles AS
-SELECT f.source_file, a.* EXCLUDE (filename), sha256(a.text) AS text_hash
+SELECT f.source_file, a.* EXCLUDE (filename)
 FROM staged_articles a
 JOIN batch_files f ON f.sha256 = a.sha256 AND f.articles_file = parse_filename(a.filename);
+-- The narrow columns of every article occurrence, its text hashed once.
+CREATE OR REPLACE TEMP TABLE batch_article_keys AS
+SELECT source_file, article_index, sha256(text) AS text_hash, published_date, char_start, char_end, word_count
+FROM batch_articles;
 CREATE OR REPLACE TEMP VIEW batch_mentions AS
 SELECT f.source_file, m.* EXCLUDE (filename)
 FROM staged_mentions m
@@ -53,15 +57,15 @@ DELETE FROM dim_source_file WHERE (SELECT purge_deleted FROM batch_meta) AND sta
 -- One occurrence stands for each new text; only narrow columns are grouped, so memory stays
 -- bounded however large the texts are.
 INSERT INTO dim_article
-SELECT stable_key('article', a.text_hash), a.text_hash, a.article_id,
+SELECT stable_key('article', first.text_hash), first.text_hash, a.article_id,
        a.title, a.standfirst, a.byline, a.captions, a.body, a.text, a.published_date
 FROM batch_articles a
 JOIN (
     SELECT text_hash, min(source_file) AS source_file, arg_min(article_index, source_file) AS article_index
-    FROM batch_articles
+    FROM batch_article_keys
     WHERE text_hash NOT IN (SELECT text_hash FROM dim_article)
     GROUP BY text_hash
-) first USING (text_hash, source_file, article_index);
+) first USING (source_file, article_index);
 
 INSERT INTO dim_entity (entity_key, canonical_name, entity_type)
 SELECT DISTINCT stable_key('entity', entity_type || chr(31) || entity_name), entity_name, entity_type
@@ -75,7 +79,7 @@ FROM (
     SELECT unnest(generate_series(make_date(min(year(published_date)), 1, 1),
                                   make_date(max(year(published_date)), 12, 31),
                                   INTERVAL 1 DAY))::DATE AS d
-    FROM batch_articles
+    FROM batch_article_keys
     HAVING count(published_date) > 0
 )
 ON CONFLICT DO NOTHING;
@@ -85,7 +89,7 @@ INSERT INTO fact_article
 SELECT stable_key('file', a.source_file), a.article_index, stable_key('article', a.text_hash),
        date_key_of(a.published_date), a.char_start, a.char_end, a.word_count,
        coalesce(m.mentions, 0), coalesce(m.entities, 0)
-FROM batch_articles a
+FROM batch_article_keys a
 LEFT JOIN (
     SELECT source_file, article_index, count(*) AS mentions,
            count(DISTINCT entity_type || chr(31) || entity_name) AS entities
@@ -100,7 +104,7 @@ SELECT stable_key('file', m.source_file), m.article_index, stable_key('article',
        m.sentence_start, m.sentence_end,
        m.in_quote, (SELECT extractor_version FROM batch_meta)
 FROM batch_mentions m
-JOIN batch_articles a USING (source_file, article_index);
+JOIN batch_article_keys a USING (source_file, article_index);
 
 -- 5. No orphans: dimensions keep only what some fact still references.
 DELETE FROM dim_article WHERE article_key NOT IN (SELECT article_key FROM fact_article);
