@@ -83,6 +83,7 @@ _PLACE_CUES = frozenset("""
 River Lake Loch Mount Mountains Sea Ocean Gulf Bay Island Islands Isle Valley Square Street Road Avenue Lane
 Bridge Park Market Heath Common Forest Hills Coast Airport Estate Borough County Province District Canal
 """.split())
+_SKIPPED_WORDS = _LEADING_WORDS | _STOP_TOKENS
 _NOT_SURNAMES = _ORG_CUES | _ROLE_WORDS | _PERSON_TITLES | _PLACE_CUES
 _COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
 _DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
@@ -122,7 +123,6 @@ class _Candidate:
     end: int
     tokens: tuple[str, ...]
     paragraph_index: int
-    sentence_index: int
     sentence_initial: bool
     honorific: bool = False  # Mr, Lord, a title such as Home Secretary before the name
     person_evidence: bool = False
@@ -156,6 +156,7 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
         if c.paragraph_index not in quotes:
             quotes[c.paragraph_index] = _quote_spans(text, para)
         following = bisect.bisect_right(breaks, c.start)
+        sentence_index = following - bisect.bisect_right(breaks, para.start)
         sentence_start = max(para.start, breaks[following - 1] if following else para.start)
         sentence_end = min(para.end, breaks[following] if following < len(breaks) else para.end)
         while sentence_end > para.start and text[sentence_end - 1].isspace():
@@ -169,7 +170,7 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
                 entity_type=c.entity_type,
                 paragraph_index=c.paragraph_index,
                 paragraph_role=para.role,
-                sentence_index=c.sentence_index,
+                sentence_index=sentence_index,
                 sentence_start=sentence_start,
                 sentence_end=sentence_end,
                 in_quote=any(qs <= c.start < qe for qs, qe in quotes[c.paragraph_index]),
@@ -187,16 +188,15 @@ class _Scan:
     starts: list[int]  # paragraph starts, for bisecting
     breaks: list[int]  # offsets where a new sentence starts
 
-    def position(self, start: int) -> tuple[int, int, bool]:
-        """(paragraph index, sentence index within it, opens a sentence or quotation) of an offset."""
+    def position(self, start: int) -> tuple[int, bool]:
+        """(paragraph index, opens a sentence or quotation) of an offset."""
         index = bisect.bisect_right(self.starts, start) - 1
         para_start = self.starts[index]
-        sentence = bisect.bisect_right(self.breaks, start) - bisect.bisect_right(self.breaks, para_start)
         window_start = max(para_start, start - 8)
         before = self.folded[window_start:start].rstrip(" \"'([")
         if not before:
-            return index, sentence, window_start == para_start or self.folded[start - 1] in "\"'("
-        return index, sentence, before[-1] in ".!?:;-" or self.folded[start - 1] in "\"'("
+            return index, window_start == para_start or self.folded[start - 1] in "\"'("
+        return index, before[-1] in ".!?:;-" or self.folded[start - 1] in "\"'("
 
 
 def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
@@ -219,13 +219,13 @@ def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
     folded = scan.folded
     for m in _SEQUENCE.finditer(folded):
         word = m.group()
-        if word in _LEADING_WORDS or word in _STOP_TOKENS:  # the commonest single capitalised words
+        if word in _SKIPPED_WORDS:  # the commonest single capitalised words
             continue
         base = m.start()
         for start, end, tokens in _split_sequence(word):
             start, end = base + start, base + end
-            index, sentence, initial = scan.position(start)
-            cand = _Candidate(start, end, tokens, index, sentence, initial)
+            index, initial = scan.position(start)
+            cand = _Candidate(start, end, tokens, index, initial)
             _trim_and_classify(folded, cand, scan.paragraphs[index])
             if cand.tokens:
                 out.append(cand)
@@ -384,8 +384,8 @@ def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
         entry = ref.lexicon()[alias]
         if entry.adjectival and not _noun_use(folded[end : end + 40]):
             continue
-        index, sentence, initial = scan.position(start)
-        cand = _Candidate(start, end, tuple(alias.split(" ")), index, sentence, initial, from_lexicon=True)
+        index, initial = scan.position(start)
+        cand = _Candidate(start, end, tuple(alias.split(" ")), index, initial, from_lexicon=True)
         cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
         out.append(cand)
     return out
@@ -428,14 +428,18 @@ def _resolve_within_article(candidates: list[_Candidate]) -> None:
     for c in candidates:
         if c.typed_by_default and len(c.tokens) == 2 and c.tokens[-1] in singles:
             c.entity_type = "PERSON"  # referred to later by surname alone, as papers do with people
-    people = [c for c in candidates if c.entity_type == "PERSON" and len(c.tokens) > 1]
+    people_by_token: dict[str, list[_Candidate]] = {}
+    for p in candidates:
+        if p.entity_type == "PERSON" and len(p.tokens) > 1:
+            for token in {p.tokens[0], p.tokens[-1]}:
+                people_by_token.setdefault(token, []).append(p)
     for c in candidates:
         if len(c.tokens) != 1 or c.from_lexicon:
             continue
         if c.entity_type not in (None, "PERSON") and not (c.entity_type == "PLACE" and not c.person_evidence):
             continue
         token = c.tokens[0]
-        matches = [p for p in people if token in (p.tokens[-1], p.tokens[0])]
+        matches = people_by_token.get(token, [])
         if matches:
             before = [p for p in matches if p.start < c.start]
             names = {p.entity_name for p in matches}
