@@ -19,7 +19,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 SPLITTER_VERSION = "layout-1"
-ROLES = ("title", "standfirst", "body", "bio", "caption")
 
 _SEPARATOR = re.compile(r"[ \t\xa0]*show[ \t\xa0]+hide[ \t\xa0]+image[ \t\xa0]*", re.IGNORECASE)
 _CREDIT_LINE = re.compile(

@@ -217,9 +217,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
                          warm_up=lexicon.warm_up)
     per_file = pl.concat([cached, pl.DataFrame([asdict(o) for o in results], schema=EXTRACT_OUTCOME_SCHEMA)])
     manifest = staged_articles.join(per_file, on="sha256", how="left")
-    mention_files = [str(stage.mentions_dir / name) for name in per_file["mentions_file"].unique().to_list()]
-    by_type = (_scan_column(mention_files, "entity_type", per_file["sha256"])
-               .group_by("entity_type").len().collect())
+    by_type = _mentions_by_type(stage, per_file)
     yield dg.Output(manifest, metadata={
         "dagster/row_count": int(per_file["mention_count"].sum() or 0),
         "dagster/column_schema": _schema_of(manifest),
@@ -248,10 +246,19 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     )
 
 
-def _scan_column(files: list[str], column: str, sha256s: pl.Series) -> pl.LazyFrame:
-    if not files:
-        return pl.LazyFrame(schema={column: pl.String})
-    return pl.scan_parquet(files).filter(pl.col("sha256").is_in(sha256s.implode())).select(column)
+def _mentions_by_type(stage, per_file: pl.DataFrame) -> pl.DataFrame:
+    """Mention counts by type, each file version read from the staged file its outcome names
+    (as the publish does), so a version staged twice is counted once."""
+    if per_file.is_empty():
+        return pl.DataFrame(schema={"entity_type": pl.String, "len": pl.UInt32})
+    files = [str(stage.mentions_dir / name) for name in per_file["mentions_file"].unique().to_list()]
+    return (
+        pl.scan_parquet(files, include_file_paths="staged_file")
+        .select("sha256", "entity_type", pl.col("staged_file").str.split("/").list.last().alias("mentions_file"))
+        .join(per_file.lazy().select("sha256", "mentions_file"), on=["sha256", "mentions_file"])
+        .group_by("entity_type").len()
+        .collect()
+    )
 
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))  # the schedule runs daily

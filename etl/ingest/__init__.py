@@ -47,7 +47,6 @@ DEFAULT_SETTLE_SECONDS = 1.0
 @dataclass(frozen=True)
 class LandingFile:
     source_file: str
-    path: Path
     size_bytes: int
     sha256: str
 
@@ -111,7 +110,6 @@ def fingerprint(path: Path, settle_seconds: float = 0.0,
         raise FileInFlight(f"{path.name} changed while it was being read.")
     record = LandingFile(
         source_file=path.name,
-        path=path,
         size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
