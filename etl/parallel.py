@@ -62,7 +62,8 @@ def map_chunks(
         results: Iterator = map(call, chunks)
     else:
         # forkserver: workers never inherit the threads of the orchestrating process.
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=warm_up)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=_start_worker, initargs=(warm_up,))
         results = pool.map(call, chunks)
     done = 0
     try:
@@ -76,3 +77,10 @@ def map_chunks(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+
+
+def _start_worker(warm_up: Callable[[], None] | None) -> None:
+    # Each worker already has a core: Polars' own thread pool would only contend with the other workers.
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    if warm_up is not None:
+        warm_up()

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from etl.articles import Paragraph, matching_form
 from etl.mentions import lexicon as ref
@@ -22,13 +24,15 @@ EXTRACTOR_VERSION = "rules-2"
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_TOKEN = rf"[{_UPPER}][^\W\d_]*(?:[.'][{_UPPER}][^\W\d_]*)*(?:-[{_UPPER}][^\W\d_]*)*"
+_AFTER_CAPITAL = rf"[^\W\d_]*(?:[.'][{_UPPER}][^\W\d_]*)*(?:-[{_UPPER}][^\W\d_]*)*"
+_TOKEN = rf"[{_UPPER}]{_AFTER_CAPITAL}"
 _CONNECTOR = r"(?: (?:of|for|the|and|de|la|du|von|van|der|den|da|di|del|al|bin|on|&)){1,2}"
+# The first capital is matched before the look-behind, so the engine can skip to capitals.
 _SEQUENCE = re.compile(
-    rf"(?=[{_UPPER}])(?<![\w.]){_TOKEN}(?:(?:{_CONNECTOR})? {_TOKEN})*"
+    rf"[{_UPPER}](?<![\w.][{_UPPER}]){_AFTER_CAPITAL}(?:(?:{_CONNECTOR})? {_TOKEN})*"
     r"(?:(?:(?<=Radio)|(?<=Channel)|(?<=News)) \d{1,2}(?![\d,.]?\d))?"  # "BBC Radio 4", "Channel 4"
 )
-_TOKEN_RE = re.compile(_TOKEN)
+_START = operator.attrgetter("start")
 _SENTENCE_BREAK = re.compile(r"[.!?]['\")\]]*\s+")
 
 # Capitalised because of position or grammar, never part of a name.
@@ -102,8 +106,9 @@ _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 _ACRONYM = re.compile(rf"[{_UPPER}][{_UPPER}&]{{1,6}}s?")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
+    """One mention; a named tuple, since an article yields dozens and they only travel to columns."""
+
     start: int  # offsets into the article text
     end: int
     surface: str
@@ -144,12 +149,12 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
     starts = [p.start for p in paragraphs]
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded)]
     scan = _Scan(folded, paragraphs, starts, breaks)
-    candidates = _longest_first(_sequence_candidates(scan) + _lexicon_candidates(scan), len(folded))
+    candidates = _longest_first(_sequence_candidates(scan), _lexicon_candidates(scan), len(folded))
     _define_acronyms(folded, candidates)
     _resolve_within_article(candidates)
     quotes: dict[int, list[tuple[int, int]]] = {}
     mentions = []
-    for c in sorted(candidates, key=lambda c: c.start):
+    for c in candidates:
         if c.entity_type is None:
             continue
         para = paragraphs[c.paragraph_index]
@@ -161,21 +166,11 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
         sentence_end = min(para.end, breaks[following] if following < len(breaks) else para.end)
         while sentence_end > para.start and text[sentence_end - 1].isspace():
             sentence_end -= 1
-        mentions.append(
-            Mention(
-                start=c.start,
-                end=c.end,
-                surface=text[c.start : c.end],
-                entity_name=c.entity_name or c.surface,
-                entity_type=c.entity_type,
-                paragraph_index=c.paragraph_index,
-                paragraph_role=para.role,
-                sentence_index=sentence_index,
-                sentence_start=sentence_start,
-                sentence_end=sentence_end,
-                in_quote=any(qs <= c.start < qe for qs, qe in quotes[c.paragraph_index]),
-            )
-        )
+        mentions.append(Mention(
+            c.start, c.end, text[c.start : c.end], c.entity_name or c.surface, c.entity_type,
+            c.paragraph_index, para.role, sentence_index, sentence_start, sentence_end,
+            any(qs <= c.start < qe for qs, qe in quotes[c.paragraph_index]),
+        ))
     return mentions
 
 
@@ -215,24 +210,48 @@ def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
 
 
 def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
+    """Names in capitalised runs, typed; in text order and never overlapping one another."""
     out = []
-    folded = scan.folded
+    folded, starts, paragraphs = scan.folded, scan.starts, scan.paragraphs
     for m in _SEQUENCE.finditer(folded):
         word = m.group()
         if word in _SKIPPED_WORDS:  # the commonest single capitalised words
             continue
         base = m.start()
-        for start, end, tokens in _split_sequence(word):
-            start, end = base + start, base + end
-            index, initial = scan.position(start)
-            cand = _Candidate(start, end, tokens, index, initial)
-            _trim_and_classify(folded, cand, scan.paragraphs[index])
-            if cand.tokens:
-                out.append(cand)
+        index, initial = scan.position(base)
+        para = paragraphs[index]
+        for rel_start, rel_end, tokens, honorific, sentence_initial, entry in _names_in_run(word, initial):
+            start, end = base + rel_start, base + rel_end
+            cand = _Candidate(start, end, tokens, index, sentence_initial, honorific)
+            if entry is not None and not entry.adjectival:  # the commonest case, and context cannot change it
+                cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
+            else:
+                after = folded[end : end + 120]
+                opens_bio = para.role == "bio" and start == para.start and len(tokens) > 1
+                cand.person_evidence = honorific or opens_bio or _PERSON_AFTER.match(after) is not None
+                cand.entity_type, cand.entity_name, cand.typed_by_default = _classify(
+                    tokens, honorific, cand.person_evidence, sentence_initial,
+                    entry is not None and _noun_use(after), entry is None and _EVENT_AFTER.match(after) is not None,
+                )
+            out.append(cand)
     return out
 
 
 @functools.lru_cache(maxsize=200_000)
+def _names_in_run(
+    run: str, initial: bool,
+) -> tuple[tuple[int, int, tuple[str, ...], bool, bool, ref.LexiconEntry | None], ...]:
+    """(start, end, words, honorific or title seen, sentence-initial, lexicon entry) of each name
+    in a capitalised run, after trimming; cached, since runs repeat. Only a name opening the
+    run can open a sentence: the others follow a word of the run."""
+    names = []
+    for start, end, tokens in _split_sequence(run):
+        dropped, tokens, honorific, sentence_initial, entry = _trim(tokens, initial and start == 0)
+        if tokens:
+            names.append((start + dropped, end, tokens, honorific, sentence_initial, entry))
+    return tuple(names)
+
+
 def _split_sequence(run: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     """(start, end, words) of the names in a capitalised run, offsets relative to the run:
     broken at stop words and regnal numbers; connectors ("of", "and") kept only inside
@@ -283,27 +302,6 @@ def _is_org_name(words: list[str]) -> bool:
     return any(w in _ORG_CUES for w in capitals)
 
 
-def _trim_and_classify(folded: str, c: _Candidate, para: Paragraph) -> None:
-    """Drop leading function words, honorifics and titles (keeping them as evidence), then type the rest."""
-    dropped, tokens, honorific, c.sentence_initial, entry = _trim(c.tokens, c.sentence_initial)
-    c.tokens = tokens
-    if not tokens:
-        return
-    c.start += dropped
-    c.honorific = honorific
-    if entry is not None and not entry.adjectival:  # the commonest case, and context cannot change it
-        c.entity_type, c.entity_name = entry.entity_type, entry.canonical
-        return
-    after = folded[c.end : c.end + 120]
-    opens_bio = para.role == "bio" and c.start == para.start and len(tokens) > 1
-    c.person_evidence = honorific or opens_bio or bool(_PERSON_AFTER.match(after))
-    c.entity_type, c.entity_name, c.typed_by_default = _classify(
-        tokens, honorific, c.person_evidence, c.sentence_initial,
-        entry is not None and _noun_use(after), entry is None and bool(_EVENT_AFTER.match(after)),
-    )
-
-
-@functools.lru_cache(maxsize=200_000)
 def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...], bool, bool, ref.LexiconEntry | None]:
     """(characters dropped, remaining tokens, honorific or title seen, still sentence-initial,
     the lexicon entry of what remains)."""
@@ -391,17 +389,26 @@ def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
     return out
 
 
-def _longest_first(candidates: list[_Candidate], length: int) -> list[_Candidate]:
-    """Non-overlapping candidates: the longer span wins, then a typed one, then the lexicon's."""
-    chosen: list[_Candidate] = []
+def _longest_first(sequence: list[_Candidate], lexicon: list[_Candidate], length: int) -> list[_Candidate]:
+    """Non-overlapping candidates in text order: the longer span wins, then a typed one, then
+    the lexicon's. Names from runs never overlap one another, so only those a lexicon phrase
+    touches need ranking."""
+    if not lexicon:
+        return sequence
+    covered = bytearray(length)
+    for c in lexicon:
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    uncontested, contested = [], list(lexicon)
+    for c in sequence:
+        (contested if 1 in covered[c.start : c.end] else uncontested).append(c)
     taken = bytearray(length)
-    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), c.entity_type is None, not c.from_lexicon, c.start))
+    ranked = sorted(contested, key=lambda c: (-(c.end - c.start), c.entity_type is None, not c.from_lexicon, c.start))
     for c in ranked:
         if 1 in taken[c.start : c.end]:
             continue
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
-        chosen.append(c)
-    return chosen
+        uncontested.append(c)
+    return sorted(uncontested, key=_START)
 
 
 def _define_acronyms(folded: str, candidates: list[_Candidate]) -> None:
