@@ -1,9 +1,11 @@
 """Property tests: decoding, splitting and extraction never raise, and every offset maps back."""
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.articles import split_articles
+from etl.articles import matching_form, normalise, split_articles
 from etl.ingest import RejectedFile, decode
 from etl.mentions import extract_mentions
 
@@ -37,3 +39,9 @@ def test_splitting_and_extraction_keep_offsets_valid(text):
         for m in extract_mentions(article.text, article.paragraphs):
             assert article.text[m.start : m.end] == m.surface
             assert m.entity_type in ("PERSON", "ORG", "PLACE")
+
+
+@given(st.one_of(st.text(max_size=300), NEWSY, st.lists(st.sampled_from(" \n\t\r\x1c\u3000\u2028ab"), max_size=30).map("".join)))
+def test_normalised_text_collapses_whitespace_as_str_split_does(text):
+    # The identity of an article (article_id) must not depend on how the collapse is implemented.
+    assert normalise(text) == " ".join(unicodedata.normalize("NFC", matching_form(text)).split())

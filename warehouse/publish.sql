@@ -21,14 +21,22 @@ CREATE OR REPLACE TEMP VIEW batch_articles AS
 SELECT f.source_file, a.* EXCLUDE (filename)
 FROM staged_articles a
 JOIN batch_files f ON f.sha256 = a.sha256 AND f.articles_file = parse_filename(a.filename);
--- The narrow columns of every article occurrence, its text hashed once.
+-- The narrow columns of every article occurrence, its text and keys hashed once (not once per mention).
 CREATE OR REPLACE TEMP TABLE batch_article_keys AS
-SELECT source_file, article_index, sha256(text) AS text_hash, published_date, char_start, char_end, word_count
-FROM batch_articles;
+SELECT *, stable_key('file', source_file) AS source_file_key, stable_key('article', text_hash) AS article_key,
+       date_key_of(published_date) AS date_key
+FROM (
+    SELECT source_file, article_index, sha256(text) AS text_hash, published_date, char_start, char_end, word_count
+    FROM batch_articles
+);
 CREATE OR REPLACE TEMP VIEW batch_mentions AS
 SELECT f.source_file, m.* EXCLUDE (filename)
 FROM staged_mentions m
 JOIN batch_files f ON f.sha256 = m.sha256 AND f.mentions_file = parse_filename(m.filename);
+-- Every entity the batch mentions, with its key.
+CREATE OR REPLACE TEMP TABLE batch_entities AS
+SELECT entity_name, entity_type, stable_key('entity', entity_type || chr(31) || entity_name) AS entity_key
+FROM (SELECT DISTINCT entity_name, entity_type FROM batch_mentions);
 
 -- 1. Forget what the batch's files held before.
 DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
@@ -68,8 +76,7 @@ JOIN (
 ) first USING (source_file, article_index);
 
 INSERT INTO dim_entity (entity_key, canonical_name, entity_type)
-SELECT DISTINCT stable_key('entity', entity_type || chr(31) || entity_name), entity_name, entity_type
-FROM batch_mentions
+SELECT entity_key, entity_name, entity_type FROM batch_entities
 ON CONFLICT DO NOTHING;
 
 INSERT INTO dim_date
@@ -86,8 +93,7 @@ ON CONFLICT DO NOTHING;
 
 -- 4. Facts.
 INSERT INTO fact_article
-SELECT stable_key('file', a.source_file), a.article_index, stable_key('article', a.text_hash),
-       date_key_of(a.published_date), a.char_start, a.char_end, a.word_count,
+SELECT a.source_file_key, a.article_index, a.article_key, a.date_key, a.char_start, a.char_end, a.word_count,
        coalesce(m.mentions, 0), coalesce(m.entities, 0)
 FROM batch_article_keys a
 LEFT JOIN (
@@ -98,8 +104,8 @@ LEFT JOIN (
 ) m USING (source_file, article_index);
 
 INSERT INTO fact_mention
-SELECT stable_key('file', m.source_file), m.article_index, stable_key('article', a.text_hash),
-       stable_key('entity', m.entity_type || chr(31) || m.entity_name), date_key_of(a.published_date),
+SELECT a.source_file_key, m.article_index, a.article_key,
+       stable_key('entity', m.entity_type || chr(31) || m.entity_name), a.date_key,
        m.char_start, m.char_end, m.surface, m.paragraph_index, m.paragraph_role, m.sentence_index,
        m.sentence_start, m.sentence_end,
        m.in_quote, (SELECT extractor_version FROM batch_meta)

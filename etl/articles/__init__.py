@@ -51,6 +51,9 @@ _MATCHING_PAIRS = tuple({
     "\xa0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
 }.items())
 
+# Every whitespace character but space and newline (U+3000 is the last one in Unicode).
+_RARE_WHITESPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -109,7 +112,14 @@ def matching_form(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Canonical form for identity: NFC, folded punctuation, collapsed whitespace."""
-    return " ".join(unicodedata.normalize("NFC", matching_form(text)).split())
+    text = unicodedata.normalize("NFC", matching_form(text))
+    if any(space in text for space in _RARE_WHITESPACE):
+        return " ".join(text.split())
+    # Spaces and newlines only, the usual case: collapsed by str.replace, several times faster.
+    text = text.replace("\n", " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text.strip(" ")
 
 
 def split_articles(text: str) -> list[Article]:

@@ -152,24 +152,39 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
     candidates = _longest_first(_sequence_candidates(scan), _lexicon_candidates(scan), len(folded))
     _define_acronyms(folded, candidates)
     _resolve_within_article(candidates)
-    quotes: dict[int, list[tuple[int, int]]] = {}
+    return _mentions(text, paragraphs, breaks, candidates)
+
+
+def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int], candidates: list[_Candidate]) -> list[Mention]:
+    """Typed candidates as mentions, with their sentence and quotation: one sweep, as both are in text order."""
+    quotes = [span for para in paragraphs for span in _quote_spans(text, para)]
+    quote = 0
+    following = 0  # sentence breaks at or before the candidate
+    first_break: dict[int, int] = {}  # sentence breaks at or before each paragraph's start
+    sentence: tuple[int, int, int, int] | None = None  # (key, index, start, end) of the last sentence seen
     mentions = []
     for c in candidates:
         if c.entity_type is None:
             continue
-        para = paragraphs[c.paragraph_index]
-        if c.paragraph_index not in quotes:
-            quotes[c.paragraph_index] = _quote_spans(text, para)
-        following = bisect.bisect_right(breaks, c.start)
-        sentence_index = following - bisect.bisect_right(breaks, para.start)
-        sentence_start = max(para.start, breaks[following - 1] if following else para.start)
-        sentence_end = min(para.end, breaks[following] if following < len(breaks) else para.end)
-        while sentence_end > para.start and text[sentence_end - 1].isspace():
-            sentence_end -= 1
+        index = c.paragraph_index
+        para = paragraphs[index]
+        while following < len(breaks) and breaks[following] <= c.start:
+            following += 1
+        key = following * len(paragraphs) + index
+        if sentence is None or sentence[0] != key:
+            if index not in first_break:
+                first_break[index] = bisect.bisect_right(breaks, para.start)
+            start = breaks[following - 1] if following and breaks[following - 1] > para.start else para.start
+            end = breaks[following] if following < len(breaks) and breaks[following] < para.end else para.end
+            while end > para.start and text[end - 1].isspace():
+                end -= 1
+            sentence = (key, following - first_break[index], start, end)
+        while quote < len(quotes) and quotes[quote][1] <= c.start:
+            quote += 1
         mentions.append(Mention(
             c.start, c.end, text[c.start : c.end], c.entity_name or c.surface, c.entity_type,
-            c.paragraph_index, para.role, sentence_index, sentence_start, sentence_end,
-            any(qs <= c.start < qe for qs, qe in quotes[c.paragraph_index]),
+            index, para.role, sentence[1], sentence[2], sentence[3],
+            quote < len(quotes) and quotes[quote][0] <= c.start,
         ))
     return mentions
 
@@ -187,11 +202,11 @@ class _Scan:
         """(paragraph index, opens a sentence or quotation) of an offset."""
         index = bisect.bisect_right(self.starts, start) - 1
         para_start = self.starts[index]
-        window_start = max(para_start, start - 8)
+        if start == para_start or self.folded[start - 1] in "\"'(":
+            return index, True
+        window_start = start - 8 if start - 8 > para_start else para_start
         before = self.folded[window_start:start].rstrip(" \"'([")
-        if not before:
-            return index, window_start == para_start or self.folded[start - 1] in "\"'("
-        return index, before[-1] in ".!?:;-" or self.folded[start - 1] in "\"'("
+        return index, before[-1] in ".!?:;-" if before else window_start == para_start
 
 
 def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
