@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     if not landing.is_dir():
         print(f"error: landing folder {landing} does not exist or is not a folder", file=sys.stderr)
         return 2
+    from etl.parallel import default_workers, start_worker_server
+
+    if default_workers() > 1:
+        start_worker_server()  # loads in parallel with Dagster below
     from etl.defs.resources import Warehouse
 
     problem = Warehouse(path=str(warehouse)).writable_problem()

@@ -8,6 +8,7 @@ would cost more to start than it saves.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +35,15 @@ class Progress:
         return f"{self.done}/{self.total} files, {rate:.0f} files/s, ETA {eta:.0f} s"
 
 
+def start_worker_server() -> None:
+    """Start the fork server that worker processes come from, if not running yet. It imports
+    `etl.workers` once, so workers fork ready to work; started early (the CLI does so before
+    Dagster loads), that import overlaps the start-up of the run instead of delaying the first task."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["etl.workers", "__main__"])
+    multiprocessing.forkserver.ensure_running()
+
+
 def default_workers() -> int:
     configured = os.environ.get(WORKERS_ENV)
     return max(1, int(configured)) if configured else (os.cpu_count() or 1)
@@ -51,7 +61,6 @@ def map_chunks(
     items: Sequence,
     workers: int,
     on_progress: Callable[[Progress], None] | None = None,
-    warm_up: Callable[[], None] | None = None,
 ) -> Iterator:
     """`task(shared_arg, chunk)` over chunks of items; yields every per-item result, in input order."""
     started = last_report = time.perf_counter()
@@ -62,8 +71,8 @@ def map_chunks(
         results: Iterator = map(call, chunks)
     else:
         # forkserver: workers never inherit the threads of the orchestrating process.
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_start_worker, initargs=(warm_up,))
+        start_worker_server()
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
         results = pool.map(call, chunks)
     done = 0
     try:
@@ -78,9 +87,3 @@ def map_chunks(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
-
-def _start_worker(warm_up: Callable[[], None] | None) -> None:
-    # Each worker already has a core: Polars' own thread pool would only contend with the other workers.
-    os.environ["POLARS_MAX_THREADS"] = "1"
-    if warm_up is not None:
-        warm_up()

@@ -22,7 +22,7 @@ import polars as pl
 
 from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
 from etl.ingest import DecodedText, RejectedFile, decode
-from etl.mentions import EXTRACTOR_VERSION, extract_mentions
+from etl.mentions import EXTRACTOR_VERSION, Mention, extract_mentions
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
 PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}"
@@ -234,13 +234,17 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
 
 
 def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
-    """Mentions of staged articles, one row per mention."""
-    rows = [
-        (sha256, index, *mention)
-        for sha256, index, text, paragraphs in articles.select("sha256", "article_index", "text", "paragraphs").iter_rows()
-        for mention in extract_mentions(text, [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs])
-    ]
-    return pl.DataFrame(rows, schema=MENTION_SCHEMA, orient="row")
+    """Mentions of staged articles, one row per mention (built column-wise: faster than rows)."""
+    shas: list[str] = []
+    indexes: list[int] = []
+    mentions: list[Mention] = []
+    for sha256, index, text, paragraphs in articles.select("sha256", "article_index", "text", "paragraphs").iter_rows():
+        found = extract_mentions(text, [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs])
+        shas += [sha256] * len(found)
+        indexes += [index] * len(found)
+        mentions += found
+    columns = zip(*mentions) if mentions else ([] for _ in Mention._fields)
+    return pl.DataFrame([shas, indexes, *columns], schema=MENTION_SCHEMA, orient="col")
 
 
 def _chunk_id(keys: Sequence[str]) -> str:

@@ -3,6 +3,7 @@ from collections import defaultdict
 from etl.articles import Paragraph, split_articles
 from etl.ingest import decode
 from etl.mentions import extract_mentions
+from etl.staging import articles_frame, mentions_frame
 
 from conftest import SEEDS
 
@@ -85,3 +86,18 @@ def test_quotation_context_is_recorded():
 def test_extraction_never_raises_on_odd_text():
     for text in ["", "A", "THE END", "Mr", "Mr Mr Mr", "(IPPR)", "“", "Labour’s", "O'Brien-Smith said."]:
         assert isinstance(extract_mentions(text, [Paragraph("body", 0, len(text))]), list)
+
+
+def test_staged_mention_rows_hold_each_field_in_its_named_column():
+    text = decode((SEEDS / "002_a314f3057370094f.txt").read_bytes()).text
+    staged = mentions_frame(articles_frame([("sha", text)]))
+    columns = ["sha256", "article_index", "char_start", "char_end", "surface", "entity_name", "entity_type",
+               "paragraph_index", "paragraph_role", "sentence_index", "sentence_start", "sentence_end", "in_quote"]
+    expected = [
+        ("sha", a.index, m.start, m.end, m.surface, m.entity_name, m.entity_type, m.paragraph_index,
+         m.paragraph_role, m.sentence_index, m.sentence_start, m.sentence_end, m.in_quote)
+        for a in split_articles(text) for m in extract_mentions(a.text, a.paragraphs)
+    ]
+    assert staged.select(columns).rows() == expected
+    straw = staged.filter(staged["surface"] == "Will Straw").row(0, named=True)
+    assert (straw["entity_type"], straw["paragraph_role"], straw["in_quote"]) == ("PERSON", "body", False)

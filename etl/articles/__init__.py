@@ -17,6 +17,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SPLITTER_VERSION = "layout-1"
 
@@ -55,8 +56,7 @@ _MATCHING_PAIRS = tuple({
 _RARE_WHITESPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     role: str
     start: int  # offsets into the article text
     end: int

@@ -12,7 +12,7 @@ from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint
-from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION, lexicon
+from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION
 from etl.parallel import map_chunks
 from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
                          split_chunk)
@@ -213,8 +213,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     pending = loaded.filter(~pl.col("sha256").is_in(cached["sha256"].implode()))
     context.log.info(f"{loaded.height} file versions to extract: {cached.height} already staged")
     results = map_chunks(extract_chunk, str(stage.root), list(pending.select("sha256", "articles_file").iter_rows()),
-                         warehouse.workers, on_progress=lambda p: context.log.info(f"extract {p}"),
-                         warm_up=lexicon.warm_up)
+                         warehouse.workers, on_progress=lambda p: context.log.info(f"extract {p}"))
     per_file = pl.concat([cached, pl.DataFrame([asdict(o) for o in results], schema=EXTRACT_OUTCOME_SCHEMA)])
     manifest = staged_articles.join(per_file, on="sha256", how="left")
     by_type = _mentions_by_type(stage, per_file)

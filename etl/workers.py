@@ -1,0 +1,14 @@
+"""Imported once by the fork server that starts worker processes (see `etl.parallel`), so every
+worker forks with the pool tasks imported and the reference tables of extraction loaded,
+instead of each worker loading them on its own."""
+
+import os
+
+# Each worker has a core of its own: Polars' thread pool would only contend with the other
+# workers. Set before Polars is first imported, which fixes the pool size.
+os.environ["POLARS_MAX_THREADS"] = "1"
+
+from etl import staging  # noqa: E402, F401  (the pool tasks)
+from etl.mentions import lexicon  # noqa: E402
+
+lexicon.warm_up()
