@@ -122,6 +122,9 @@ class Mention(NamedTuple):
     in_quote: bool
 
 
+_new_mention = tuple.__new__  # Mention(...) without the keyword handling of the named tuple's constructor
+
+
 @dataclass(slots=True)
 class _Candidate:
     start: int
@@ -157,8 +160,8 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
 
 def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int], candidates: list[_Candidate]) -> list[Mention]:
     """Typed candidates as mentions, with their sentence and quotation: one sweep, as both are in text order."""
-    quotes = [span for para in paragraphs for span in _quote_spans(text, para)]
-    quote = 0
+    quotes = _quote_spans(text, paragraphs)
+    quote, quote_count, break_count, paragraph_count = 0, len(quotes), len(breaks), len(paragraphs)
     following = 0  # sentence breaks at or before the candidate
     first_break: dict[int, int] = {}  # sentence breaks at or before each paragraph's start
     sentence: tuple[int, int, int, int] | None = None  # (key, index, start, end) of the last sentence seen
@@ -168,24 +171,24 @@ def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int], can
             continue
         index = c.paragraph_index
         para = paragraphs[index]
-        while following < len(breaks) and breaks[following] <= c.start:
+        while following < break_count and breaks[following] <= c.start:
             following += 1
-        key = following * len(paragraphs) + index
+        key = following * paragraph_count + index
         if sentence is None or sentence[0] != key:
             if index not in first_break:
                 first_break[index] = bisect.bisect_right(breaks, para.start)
             start = breaks[following - 1] if following and breaks[following - 1] > para.start else para.start
-            end = breaks[following] if following < len(breaks) and breaks[following] < para.end else para.end
+            end = breaks[following] if following < break_count and breaks[following] < para.end else para.end
             while end > para.start and text[end - 1].isspace():
                 end -= 1
             sentence = (key, following - first_break[index], start, end)
-        while quote < len(quotes) and quotes[quote][1] <= c.start:
+        while quote < quote_count and quotes[quote][1] <= c.start:
             quote += 1
-        mentions.append(Mention(
+        mentions.append(_new_mention(Mention, (
             c.start, c.end, text[c.start : c.end], c.entity_name or c.surface, c.entity_type,
             index, para.role, sentence[1], sentence[2], sentence[3],
-            quote < len(quotes) and quotes[quote][0] <= c.start,
-        ))
+            quote < quote_count and quotes[quote][0] <= c.start,
+        )))
     return mentions
 
 
@@ -209,18 +212,27 @@ class _Scan:
         return index, before[-1] in ".!?:;-" if before else window_start == para_start
 
 
-def _quote_spans(text: str, para: Paragraph) -> list[tuple[int, int]]:
-    spans, open_at = [], None
-    for m in _QUOTE_MARK.finditer(text, para.start, para.end):
-        pos = m.start()
-        ch = m.group()
-        if ch == "“" or (ch == '"' and open_at is None):
-            open_at = pos
-        elif open_at is not None:
-            spans.append((open_at, pos + 1))
-            open_at = None
-    if open_at is not None:  # quotation runs to the paragraph end
-        spans.append((open_at, para.end))
+def _quote_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, int]]:
+    """(start, end) of every quotation, in text order; one left open runs to its paragraph's end."""
+    marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text)]
+    spans: list[tuple[int, int]] = []
+    if not marks:
+        return spans
+    mark = 0
+    for para in paragraphs:
+        open_at = None
+        while mark < len(marks) and marks[mark][0] < para.end:
+            pos, ch = marks[mark]
+            mark += 1
+            if pos < para.start:
+                continue
+            if ch == "“" or (ch == '"' and open_at is None):
+                open_at = pos
+            elif open_at is not None:
+                spans.append((open_at, pos + 1))
+                open_at = None
+        if open_at is not None:
+            spans.append((open_at, para.end))
     return spans
 
 
