@@ -150,9 +150,10 @@ class Stage:
     def extract_chunk(self, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
         """Extract the mentions of staged file versions, given as (sha256, articles_file) pairs."""
         shas = [sha for sha, _ in files]
-        # Read whole and filtered after: a filter pushed into the Parquet scan is several times slower here.
+        # Read and filtered after: a filter pushed into the Parquet scan is several times slower here.
         articles = (
-            pl.read_parquet([str(self.articles_dir / name) for name in dict.fromkeys(n for _, n in files)])
+            pl.read_parquet([str(self.articles_dir / name) for name in dict.fromkeys(n for _, n in files)],
+                            columns=["sha256", "article_index", "text", "paragraphs"])
             .filter(pl.col("sha256").is_in(shas))
             .unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
         )
