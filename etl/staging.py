@@ -235,7 +235,8 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
 
 
 def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
-    """Mentions of staged articles, one row per mention (built column-wise: faster than rows)."""
+    """Mentions of staged articles, one row per mention. Built column-wise (faster than rows):
+    MENTION_SCHEMA lists sha256, article_index, then the fields of `Mention` in their order."""
     shas: list[str] = []
     indexes: list[int] = []
     mentions: list[Mention] = []
