@@ -151,7 +151,7 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention
     folded = matching_form(text)
     starts = [p.start for p in paragraphs]
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded)]
-    scan = _Scan(folded, paragraphs, starts, breaks)
+    scan = _Scan(folded, paragraphs, starts)
     candidates = _longest_first(_sequence_candidates(scan), _lexicon_candidates(scan), len(folded))
     _define_acronyms(folded, candidates)
     _resolve_within_article(candidates)
@@ -194,12 +194,11 @@ def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int], can
 
 @dataclass(frozen=True, slots=True)
 class _Scan:
-    """One article being scanned: its matching form, paragraphs and sentence breaks."""
+    """One article being scanned: its matching form and paragraphs."""
 
     folded: str
     paragraphs: Sequence[Paragraph]
     starts: list[int]  # paragraph starts, for bisecting
-    breaks: list[int]  # offsets where a new sentence starts
 
     def position(self, start: int) -> tuple[int, bool]:
         """(paragraph index, opens a sentence or quotation) of an offset."""
