@@ -150,13 +150,10 @@ class Stage:
     def extract_chunk(self, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
         """Extract the mentions of staged file versions, given as (sha256, articles_file) pairs."""
         shas = [sha for sha, _ in files]
-        # Read and filtered after: a filter pushed into the Parquet scan is several times slower here.
-        articles = (
-            pl.read_parquet([str(self.articles_dir / name) for name in dict.fromkeys(n for _, n in files)],
-                            columns=["sha256", "article_index", "text", "paragraphs"])
-            .filter(pl.col("sha256").is_in(shas))
-            .unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
-        )
+        articles = _read_versions(
+            [str(self.articles_dir / name) for name in dict.fromkeys(n for _, n in files)], shas,
+            columns=["sha256", "article_index", "text", "paragraphs"],
+        ).unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
         mentions = mentions_frame(articles)
         chunk = _chunk_id(shas)
         target = self.mentions_dir / f"{chunk}.parquet"
@@ -263,12 +260,14 @@ def _lookup(folder: Path, sha256s: Sequence[str], schema: dict) -> pl.DataFrame:
     outcome_files = sorted(folder.glob("*.outcomes.parquet")) if folder.is_dir() else []
     if not outcome_files or not sha256s:
         return pl.DataFrame(schema=schema)
-    return (
-        pl.scan_parquet(outcome_files, schema=schema)
-        .filter(pl.col("sha256").is_in(list(sha256s)))
-        .unique(subset="sha256", keep="first", maintain_order=True)
-        .collect()
-    )
+    return _read_versions(outcome_files, sha256s, schema=schema).unique(subset="sha256", keep="first",
+                                                                         maintain_order=True)
+
+
+def _read_versions(files: Sequence, sha256s: Sequence[str], **read_options) -> pl.DataFrame:
+    """The rows of these file versions. Read whole and filtered after: a filter pushed into the
+    Parquet scan is several times slower here (0.36 s against 0.03 s over 247 outcome files)."""
+    return pl.read_parquet(files, **read_options).filter(pl.col("sha256").is_in(list(sha256s)))
 
 
 def _write_atomic(target: Path, frame: pl.DataFrame) -> None:
