@@ -12,6 +12,8 @@
 
 CREATE OR REPLACE TEMP MACRO stable_key(kind, natural_key) AS
     (md5_number_upper(kind || chr(31) || natural_key) >> 1)::BIGINT;
+CREATE OR REPLACE TEMP MACRO entity_key_of(entity_type, entity_name) AS
+    stable_key('entity', entity_type || chr(31) || entity_name);
 CREATE OR REPLACE TEMP MACRO date_key_of(d) AS
     coalesce(year(d) * 10000 + month(d) * 100 + day(d), 0)::INTEGER;
 
@@ -33,9 +35,10 @@ CREATE OR REPLACE TEMP VIEW batch_mentions AS
 SELECT f.source_file, m.* EXCLUDE (filename)
 FROM staged_mentions m
 JOIN batch_files f ON f.sha256 = m.sha256 AND f.mentions_file = parse_filename(m.filename);
--- Every entity the batch mentions, with its key.
+-- Every entity the batch mentions, with its key. (The mentions compute the same key rather than
+-- join this table: a join of the staged mentions to two tables runs out of the memory budget.)
 CREATE OR REPLACE TEMP TABLE batch_entities AS
-SELECT entity_name, entity_type, stable_key('entity', entity_type || chr(31) || entity_name) AS entity_key
+SELECT entity_name, entity_type, entity_key_of(entity_type, entity_name) AS entity_key
 FROM (SELECT DISTINCT entity_name, entity_type FROM batch_mentions);
 
 -- 1. Forget what the batch's files held before.
@@ -105,7 +108,7 @@ LEFT JOIN (
 
 INSERT INTO fact_mention
 SELECT a.source_file_key, m.article_index, a.article_key,
-       stable_key('entity', m.entity_type || chr(31) || m.entity_name), a.date_key,
+       entity_key_of(m.entity_type, m.entity_name), a.date_key,
        m.char_start, m.char_end, m.surface, m.paragraph_index, m.paragraph_role, m.sentence_index,
        m.sentence_start, m.sentence_end,
        m.in_quote, (SELECT extractor_version FROM batch_meta)
