@@ -15,8 +15,8 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import NamedTuple, get_type_hints
 
 import polars as pl
 
@@ -61,9 +61,9 @@ MENTION_SCHEMA = {
 }
 
 
-@dataclass(frozen=True)
-class SplitOutcome:
-    """What decoding and splitting made of one file version."""
+class SplitOutcome(NamedTuple):
+    """What decoding and splitting made of one file version (a named tuple: outcomes become
+    frame rows as they are)."""
 
     sha256: str
     size_bytes: int
@@ -76,8 +76,7 @@ class SplitOutcome:
     articles_file: str | None  # staged Parquet holding its articles
 
 
-@dataclass(frozen=True)
-class ExtractOutcome:
+class ExtractOutcome(NamedTuple):
     """What extraction made of one staged file version."""
 
     sha256: str
@@ -87,8 +86,12 @@ class ExtractOutcome:
     mentions_file: str
 
 
-SPLIT_OUTCOME_SCHEMA = {f.name: pl.Int64 if f.type == "int" else pl.String for f in fields(SplitOutcome)}
-EXTRACT_OUTCOME_SCHEMA = {f.name: pl.Int64 if f.type == "int" else pl.String for f in fields(ExtractOutcome)}
+def _outcome_schema(outcome: type[NamedTuple]) -> dict:
+    return {name: pl.Int64 if kind is int else pl.String for name, kind in get_type_hints(outcome).items()}
+
+
+SPLIT_OUTCOME_SCHEMA = _outcome_schema(SplitOutcome)
+EXTRACT_OUTCOME_SCHEMA = _outcome_schema(ExtractOutcome)
 
 
 class Stage:
@@ -208,26 +211,12 @@ def misplaced_mentions(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.Dat
 def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     """Articles of decoded files given as (sha256, text) pairs, one row per article."""
     rows = [
-        {
-            "sha256": sha256,
-            "article_index": a.index,
-            "article_id": a.article_id,
-            "char_start": a.char_start,
-            "char_end": a.char_end,
-            "title": a.title,
-            "standfirst": a.standfirst,
-            "body": a.body,
-            "byline": a.byline,
-            "captions": a.captions,
-            "published_date": a.published_date,
-            "word_count": 0,
-            "text": a.text,
-            "paragraphs": [{"role": p.role, "start": p.start, "end": p.end} for p in a.paragraphs],
-        }
+        (sha256, a.index, a.article_id, a.char_start, a.char_end, a.title, a.standfirst, a.body, a.byline,
+         a.captions, a.published_date, 0, a.text, a.paragraphs)
         for sha256, text in files
         for a in split_articles(text)
     ]
-    frame = pl.DataFrame(rows, schema=ARTICLE_SCHEMA)
+    frame = pl.DataFrame(rows, schema=ARTICLE_SCHEMA, orient="row")  # rows in ARTICLE_SCHEMA's order
     return frame.with_columns(word_count=pl.col("text").str.count_matches(WORD_PATTERN).cast(pl.Int32))
 
 
@@ -252,7 +241,7 @@ def _chunk_id(keys: Sequence[str]) -> str:
 
 def _save_outcomes(folder: Path, chunk: str, outcomes: Sequence, schema: dict) -> None:
     """Outcomes go last: once they exist, the rows they point to are complete."""
-    frame = pl.DataFrame([asdict(o) for o in outcomes], schema=schema)
+    frame = pl.DataFrame(outcomes, schema=schema, orient="row")
     _write_atomic(folder / f"{chunk}.outcomes.parquet", frame)
 
 

@@ -1,7 +1,6 @@
 """Assets: landing files → staged articles → staged mentions → star-schema tables."""
 
 import time
-from dataclasses import asdict
 from pathlib import Path
 from datetime import timedelta
 
@@ -184,7 +183,7 @@ FILE_COLUMNS = ["source_file", "path", "change", "sha256"]
 def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
     """A staged outcome as a row; an error string (unreadable file) becomes a rejection."""
     if isinstance(result, SplitOutcome):
-        return asdict(result)
+        return result._asdict()
     return {"sha256": f["sha256"], "size_bytes": f["size_bytes"], "status": "rejected", "reason": result,
             "article_count": 0, "malformed_articles": 0}
 
@@ -214,7 +213,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     context.log.info(f"{loaded.height} file versions to extract: {cached.height} already staged")
     results = map_chunks(extract_chunk, str(stage.root), list(pending.select("sha256", "articles_file").iter_rows()),
                          warehouse.workers, on_progress=lambda p: context.log.info(f"extract {p}"))
-    per_file = pl.concat([cached, pl.DataFrame([asdict(o) for o in results], schema=EXTRACT_OUTCOME_SCHEMA)])
+    per_file = pl.concat([cached, pl.DataFrame(list(results), schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])
     manifest = staged_articles.join(per_file, on="sha256", how="left")
     by_type = _mentions_by_type(stage, per_file)
     yield dg.Output(manifest, metadata={

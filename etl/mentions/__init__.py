@@ -203,12 +203,16 @@ class _Scan:
     def position(self, start: int) -> tuple[int, bool]:
         """(paragraph index, opens a sentence or quotation) of an offset."""
         index = bisect.bisect_right(self.starts, start) - 1
-        para_start = self.starts[index]
+        return index, self.opens_sentence(start, self.starts[index])
+
+    def opens_sentence(self, start: int, para_start: int) -> bool:
+        """Whether the word at `start`, in the paragraph starting at `para_start`, opens a
+        sentence or quotation."""
         if start == para_start or self.folded[start - 1] in "\"'(":
-            return index, True
+            return True
         window_start = start - 8 if start - 8 > para_start else para_start
         before = self.folded[window_start:start].rstrip(" \"'([")
-        return index, before[-1] in ".!?:;-" if before else window_start == para_start
+        return before[-1] in ".!?:;-" if before else window_start == para_start
 
 
 def _quote_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, int]]:
@@ -239,12 +243,15 @@ def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
     """Names in capitalised runs, typed; in text order and never overlapping one another."""
     out = []
     folded, starts, paragraphs = scan.folded, scan.starts, scan.paragraphs
+    index, last = 0, len(starts) - 1  # runs come in text order: their paragraph only moves forward
     for m in _SEQUENCE.finditer(folded):
         word = m.group()
         if word in _SKIPPED_WORDS:  # the commonest single capitalised words
             continue
         base = m.start()
-        index, initial = scan.position(base)
+        while index < last and starts[index + 1] <= base:
+            index += 1
+        initial = scan.opens_sentence(base, starts[index])
         para = paragraphs[index]
         for rel_start, rel_end, tokens, honorific, sentence_initial, entry in _names_in_run(word, initial):
             start, end = base + rel_start, base + rel_end
