@@ -70,9 +70,20 @@ def test_deleted_file_keeps_its_data_and_is_marked(tmp_path: Path, landing: Path
     assert _query(db, "SELECT count(*) FROM articles") == [(8,)]
 
 
-def test_bad_batch_is_rolled_back_and_nothing_published_is_lost(tmp_path: Path, landing: Path):
+ASCII_ARTICLE = "Corbyn speaks in Leeds\n\nJeremy Corbyn told Labour members in Leeds that Theresa May was wrong.\n"
+
+
+# The offsets rule slices all-ASCII texts as bytes and the others (the seeds) by character: both must catch a shift.
+@pytest.mark.parametrize("texts", ["seeds", "ascii"])
+def test_bad_batch_is_rolled_back_and_nothing_published_is_lost(tmp_path: Path, landing: Path, texts: str):
+    if texts == "ascii":
+        landing = tmp_path / "ascii"
+        landing.mkdir()
+        (landing / "corbyn.txt").write_text(ASCII_ARTICLE, encoding="ascii")
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     before = load.publish(db, _batch(stage, landing))
+    assert _query(db, "SELECT bool_and(strlen(text) = length(text)) FROM dim_article") == [(texts == "ascii",)]
+    assert before["fact_mention"] > 0
     good = _batch(stage, landing)
     (original,) = good.mention_files
     shifted = tmp_path / "shifted" / original.name  # same staged file, offsets no longer slice the surface text

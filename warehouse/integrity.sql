@@ -60,8 +60,14 @@ WHERE m.entity_key NOT IN (SELECT entity_key FROM dim_entity)
 
 -- name: fact_mention.offsets_slice_surface
 -- Every mention offset cuts exactly its surface text out of the article, inside its sentence.
-SELECT count(*) FROM fact_mention m JOIN dim_article a USING (article_key)
-WHERE substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface
+-- An all-ASCII text (about half of them) is sliced as bytes, its character offsets being byte
+-- offsets: a character slice walks the text from its start, which made this the costliest rule.
+SELECT count(*) FROM fact_mention m
+JOIN (SELECT article_key, text, CASE WHEN strlen(text) = length(text) THEN encode(text) END AS ascii_bytes
+      FROM dim_article) a USING (article_key)
+WHERE CASE WHEN a.ascii_bytes IS NULL
+           THEN substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface
+           ELSE a.ascii_bytes[m.char_start + 1 : m.char_end] <> encode(m.surface) END
    OR NOT (m.sentence_start <= m.char_start AND m.char_end <= m.sentence_end);
 
 -- name: dim_entity.statistics_current

@@ -91,14 +91,15 @@ _SKIPPED_WORDS = _LEADING_WORDS | _STOP_TOKENS
 _NOT_SURNAMES = _ORG_CUES | _ROLE_WORDS | _PERSON_TITLES | _PLACE_CUES
 _COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
 _DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
-_PERSON_AFTER = re.compile(
-    r"^(?:'s? )?(?:,? (?:who|whose)\b| (?:said|says|told|tells|argued|argues|added|adds|claimed|claims|"
+_PERSON_AFTER = re.compile(  # matched at the end of a name, within AFTER_CHARS
+    r"(?:'s? )?(?:,? (?:who|whose)\b| (?:said|says|told|tells|argued|argues|added|adds|claimed|claims|"
     r"wrote|writes|insisted|insists|warned|warns|believes|thinks|admitted|admits|tweeted|explained)\b|"
     r", (?:the |a |an )?(?:[\w'-]+ ){0,4}(?:director|editor|leader|secretary|chair|chairman|chairwoman|"
     r"head|founder|spokesman|spokeswoman|spokesperson|minister|MP|columnist|correspondent|chief|"
     r"executive|president|member|candidate|councillor|activist|organiser|author|professor|economist|"
     r"analyst|adviser|officer|campaigner|writer|journalist|lawyer|deputy|aide|manager|coach)\b)"
 )
+AFTER_CHARS = 120  # how far after a name its context is read
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _WORD_RUN = re.compile(r"\S+")
 _LOWER_WORD_NEXT = re.compile(r" [a-z]")
@@ -259,12 +260,13 @@ def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
             if entry is not None and not entry.adjectival:  # the commonest case, and context cannot change it
                 cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
             else:
-                after = folded[end : end + 120]
+                window = end + AFTER_CHARS  # the words after the name, matched in place rather than sliced
                 opens_bio = para.role == "bio" and start == para.start and len(tokens) > 1
-                cand.person_evidence = honorific or opens_bio or _PERSON_AFTER.match(after) is not None
+                cand.person_evidence = honorific or opens_bio or _PERSON_AFTER.match(folded, end, window) is not None
                 cand.entity_type, cand.entity_name, cand.typed_by_default = _classify(
                     tokens, honorific, cand.person_evidence, sentence_initial,
-                    entry is not None and _noun_use(after), entry is None and _EVENT_AFTER.match(after) is not None,
+                    entry is not None and _noun_use(folded, end),
+                    entry is None and _EVENT_AFTER.match(folded, end, window) is not None,
                 )
             out.append(cand)
     return out
@@ -400,9 +402,9 @@ def _is_lexicon_org(token: str) -> bool:
     return entry is not None and entry.entity_type == "ORG"
 
 
-def _noun_use(after: str) -> bool:
-    """True for "the Tories' plan" or "the Tory." but not "Tory attacks"."""
-    return after.startswith("'") or not _LOWER_WORD_NEXT.match(after)
+def _noun_use(text: str, end: int) -> bool:
+    """True for "the Tories' plan" or "the Tory." but not "Tory attacks" (`end`: the name's end)."""
+    return text.startswith("'", end) or not _LOWER_WORD_NEXT.match(text, end)
 
 
 def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
@@ -413,7 +415,7 @@ def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
         if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
             continue
         entry = ref.lexicon()[alias]
-        if entry.adjectival and not _noun_use(folded[end : end + 40]):
+        if entry.adjectival and not _noun_use(folded, end):
             continue
         index, initial = scan.position(start)
         cand = _Candidate(start, end, tuple(alias.split(" ")), index, initial, from_lexicon=True)
