@@ -100,7 +100,7 @@ _PERSON_AFTER = re.compile(  # matched at the end of a name, within AFTER_CHARS
     r"analyst|adviser|officer|campaigner|writer|journalist|lawyer|deputy|aide|manager|coach)\b)"
 )
 AFTER_CHARS = 120  # how far after a name its context is read
-_QUOTE_MARK = re.compile(r"[“”\"]")
+_QUOTE_MARKS = "“”\""
 _WORD_RUN = re.compile(r"\S+")
 _LOWER_WORD_NEXT = re.compile(r" [a-z]")
 _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
@@ -218,7 +218,7 @@ class _Scan:
 
 def _quote_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, int]]:
     """(start, end) of every quotation, in text order; one left open runs to its paragraph's end."""
-    marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text)]
+    marks = sorted(_occurrences(text, _QUOTE_MARKS))
     spans: list[tuple[int, int]] = []
     if not marks:
         return spans
@@ -238,6 +238,18 @@ def _quote_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[tuple[int, 
         if open_at is not None:
             spans.append((open_at, para.end))
     return spans
+
+
+def _occurrences(text: str, chars: str) -> list[tuple[int, str]]:
+    """(offset, character) of every occurrence of these characters: a substring search per
+    character is several times faster than a regex character class over the whole text."""
+    found = []
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            found.append((at, char))
+            at = text.find(char, at + 1)
+    return found
 
 
 def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
