@@ -91,7 +91,7 @@ _SKIPPED_WORDS = _LEADING_WORDS | _STOP_TOKENS
 _NOT_SURNAMES = _ORG_CUES | _ROLE_WORDS | _PERSON_TITLES | _PLACE_CUES
 _COMPASS = frozenset("North South East West Northern Southern Eastern Western Central".split())
 _DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
-_PERSON_AFTER = re.compile(  # matched at the end of a name, within AFTER_CHARS
+_PERSON_AFTER = re.compile(  # matched at the end of a name, within _AFTER_CHARS
     r"(?:'s? )?(?:,? (?:who|whose)\b| (?:said|says|told|tells|argued|argues|added|adds|claimed|claims|"
     r"wrote|writes|insisted|insists|warned|warns|believes|thinks|admitted|admits|tweeted|explained)\b|"
     r", (?:the |a |an )?(?:[\w'-]+ ){0,4}(?:director|editor|leader|secretary|chair|chairman|chairwoman|"
@@ -99,7 +99,7 @@ _PERSON_AFTER = re.compile(  # matched at the end of a name, within AFTER_CHARS
     r"executive|president|member|candidate|councillor|activist|organiser|author|professor|economist|"
     r"analyst|adviser|officer|campaigner|writer|journalist|lawyer|deputy|aide|manager|coach)\b)"
 )
-AFTER_CHARS = 120  # how far after a name its context is read
+_AFTER_CHARS = 120  # how far after a name its context is read
 _QUOTE_MARKS = "“”\""
 _WORD_RUN = re.compile(r"\S+")
 _LOWER_WORD_NEXT = re.compile(r" [a-z]")
@@ -272,7 +272,7 @@ def _sequence_candidates(scan: _Scan) -> list[_Candidate]:
             if entry is not None and not entry.adjectival:  # the commonest case, and context cannot change it
                 cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
             else:
-                window = end + AFTER_CHARS  # the words after the name, matched in place rather than sliced
+                window = end + _AFTER_CHARS  # the words after the name, matched in place rather than sliced
                 opens_bio = para.role == "bio" and start == para.start and len(tokens) > 1
                 cand.person_evidence = honorific or opens_bio or _PERSON_AFTER.match(folded, end, window) is not None
                 cand.entity_type, cand.entity_name, cand.typed_by_default = _classify(
