@@ -37,11 +37,6 @@ CREATE OR REPLACE TEMP VIEW batch_mentions AS
 SELECT f.source_file, m.* EXCLUDE (filename)
 FROM staged_mentions m
 JOIN batch_files f ON f.sha256 = m.sha256 AND f.mentions_file = parse_filename(m.filename);
--- Every entity the batch mentions, with its key. (The mentions compute the same key rather than
--- join this table: a join of the staged mentions to two tables runs out of the memory budget.)
-CREATE OR REPLACE TEMP TABLE batch_entities AS
-SELECT entity_name, entity_type, entity_key_of(entity_type, entity_name) AS entity_key
-FROM (SELECT DISTINCT entity_name, entity_type FROM batch_mentions);
 
 -- 1. Forget what the batch's files held before.
 DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
@@ -80,8 +75,10 @@ JOIN (
     GROUP BY text_hash
 ) first USING (source_file, article_index);
 
+-- Keyed once per distinct entity, not once per mention.
 INSERT INTO dim_entity (entity_key, canonical_name, entity_type)
-SELECT entity_key, entity_name, entity_type FROM batch_entities
+SELECT entity_key_of(entity_type, entity_name), entity_name, entity_type
+FROM (SELECT DISTINCT entity_name, entity_type FROM batch_mentions)
 ON CONFLICT DO NOTHING;
 
 INSERT INTO dim_date
