@@ -86,4 +86,3 @@ def map_chunks(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-

@@ -1,8 +1,8 @@
 """Assets: landing files → staged articles → staged mentions → star-schema tables."""
 
 import time
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
