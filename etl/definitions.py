@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from etl import paths
-from etl.defs import assets, automation, checks
+from etl.defs import assets, automation
 from etl.defs.resources import LandingFolder, Warehouse
 
 
@@ -20,10 +20,7 @@ def build_definitions(
         warehouse_config["purge_deleted"] = purge_deleted
     return dg.Definitions(
         assets=dg.load_assets_from_modules([assets]),
-        asset_checks=[
-            *dg.load_asset_checks_from_modules([checks]),
-            *dg.build_column_schema_change_checks(assets=[assets.warehouse_tables]),
-        ],
+        asset_checks=dg.build_column_schema_change_checks(assets=[assets.warehouse_tables]),
         jobs=[automation.ingest_job],
         sensors=[automation.landing_sensor],
         schedules=[automation.daily_ingest],

@@ -103,6 +103,43 @@ def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeyp
     assert not warehouse.exists()
 
 
+def test_integrity_violation_fails_its_check_and_rolls_the_load_back(tmp_path: Path, landing: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch):
+    import etl.staging
+
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        assert _run(landing, warehouse, instance).success
+        (landing / "005_new.txt").write_text("A new title\n\nKeir Starmer spoke for Labour in London.\n",
+                                             encoding="utf-8")
+        settle(landing)
+        # Offsets still slice the text (the staged check passes), but no mention lies inside its sentence.
+        real = etl.staging.mentions_frame
+        monkeypatch.setattr(etl.staging, "mentions_frame",
+                            lambda articles: real(articles).with_columns(sentence_end=0))
+        result = _run(landing, warehouse, instance)
+    assert not result.success
+    failed = {(e.asset_key.to_user_string(), e.check_name): e.metadata["violating_rows"].value
+              for e in result.get_asset_check_evaluations() if not e.passed}
+    assert failed == {("fact_mention", "offsets_slice_surface"): 3}
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # the first load is still what is published
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+
+
+def test_a_run_with_nothing_to_load_checks_the_published_file(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "w.duckdb"
+    with dg.instance_for_test() as instance:
+        first = _run(landing, warehouse, instance)
+        again = _run(landing, warehouse, instance)
+    counted = {run: {e.check_name: (e.passed, e.metadata["counted"].value)
+                     for e in result.get_asset_check_evaluations()
+                     if e.asset_key.to_user_string() == "fact_mention" and "counted" in e.metadata}
+               for run, result in (("first", first), ("again", again))}
+    assert counted["first"]["offsets_slice_surface"] == (True, "inside the load")
+    assert counted["again"]["offsets_slice_surface"] == (True, "on the published file")
+    assert counted["again"].keys() == counted["first"].keys() == {"keys_resolve", "offsets_slice_surface"}
+
+
 def test_sensor_requests_a_run_only_when_the_folder_changes(tmp_path: Path, landing: Path):
     resources = {"landing": LandingFolder(path=str(landing))}
     with dg.instance_for_test() as instance:

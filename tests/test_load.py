@@ -40,8 +40,8 @@ def _query(db: Path, sql: str, params=None):
 
 def test_publish_is_idempotent(tmp_path: Path, landing: Path):
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
-    first = load.publish(db, _batch(stage, landing))
-    second = load.publish(db, _batch(stage, landing))
+    first = load.publish(db, _batch(stage, landing)).tables
+    second = load.publish(db, _batch(stage, landing)).tables
     assert first == second
     assert first["fact_article"] == 8 and first["dim_source_file"] == 5
 
@@ -99,7 +99,7 @@ def test_bad_batch_is_rolled_back_and_nothing_published_is_lost(tmp_path: Path, 
         landing.mkdir()
         (landing / "corbyn.txt").write_text(ASCII_ARTICLE, encoding="ascii")
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
-    before = load.publish(db, _batch(stage, landing))
+    before = load.publish(db, _batch(stage, landing)).tables
     assert _query(db, "SELECT bool_and(strlen(text) = length(text)) FROM dim_article") == [(texts == "ascii",)]
     assert before["fact_mention"] > 0
     good = _batch(stage, landing)
@@ -151,7 +151,7 @@ def test_warehouse_of_an_older_schema_is_rebuilt_from_the_landing_folder(tmp_pat
         con.execute("UPDATE etl_meta SET value = 'older' WHERE key = 'schema_version'")
         con.execute("ALTER TABLE fact_mention DROP COLUMN sentence_end")
     assert load.loaded_versions(db) == {}  # so every file is reloaded
-    counts = load.publish(db, _batch(stage, landing))
+    counts = load.publish(db, _batch(stage, landing)).tables
     assert counts["fact_article"] == 8
     assert _query(db, "SELECT value FROM etl_meta WHERE key = 'schema_version'") == [(load.schema_version(),)]
 
@@ -171,7 +171,7 @@ def test_purging_deleted_files_drops_their_rows(tmp_path: Path, landing: Path):
 def test_identical_files_load_once_each_without_duplicate_rows(tmp_path: Path, landing: Path):
     shutil.copy(landing / "002_a314f3057370094f.txt", landing / "002_copy.txt")
     db = tmp_path / "w.duckdb"
-    counts = load.publish(db, _batch(Stage(tmp_path / "stage"), landing))  # grain rules would roll back duplicates
+    counts = load.publish(db, _batch(Stage(tmp_path / "stage"), landing)).tables  # grain rules would roll back duplicates
     assert counts["fact_article"] == 9 and counts["dim_article"] == 8
     rows = _query(db, "SELECT source_file, article_index, title FROM articles WHERE source_file LIKE '002%' ORDER BY 1")
     assert rows == [("002_a314f3057370094f.txt", 1, "Rearguard action by the far-Left"),

@@ -1,6 +1,7 @@
 -- Integrity rules of the warehouse. Each query returns the number of violating rows
 -- (0 = healthy). The loader runs them inside the load transaction and rolls back on
--- any violation; the Dagster asset checks run them again on the published file.
+-- any violation; their counts are the warehouse tables' Dagster asset checks (counted on
+-- the published file when a run has nothing to load).
 
 -- name: dim_source_file.keys_unique
 -- Each file name appears once.

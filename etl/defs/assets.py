@@ -260,6 +260,12 @@ def _mentions_by_type(stage, per_file: pl.DataFrame) -> pl.DataFrame:
 
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))  # the schedule runs daily
+INTEGRITY_RULES = load.integrity_rules()
+
+
+def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
+    table, check = rule.name.split(".", 1)
+    return dg.AssetCheckSpec(check, asset=table, description=rule.description)
 
 
 @dg.multi_asset(
@@ -269,10 +275,15 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours
         for table, description in load.table_comments().items()
         if table in load.PUBLISHED_TABLES
     ],
+    check_specs=[_integrity_check(rule) for rule in INTEGRITY_RULES.values()] + [
+        dg.AssetCheckSpec("has_rows", asset="fact_article", description="The warehouse holds at least one article."),
+    ],
     ins={"manifest": dg.AssetIn("staged_mentions")},
     pool=WAREHOUSE_POOL,
     description="Publish the load into DuckDB in one transaction: replace changed files, add new ones, "
-    "mark deleted ones, rebuild dimensions, roll back on any integrity violation.",
+    "mark deleted ones, rebuild dimensions, roll back on any integrity violation. The integrity "
+    "rules are the tables' checks: counted inside the load, or on the published file when "
+    "there is nothing to load.",
 )
 def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, warehouse: Warehouse):
     started = time.perf_counter()
@@ -280,17 +291,22 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     batch = manifest.filter(pl.col("change") != "deleted")
     loaded = batch.filter(pl.col("status") == "loaded")
     deleted = manifest.filter(pl.col("change") == "deleted")["source_file"].to_list()
+    rules = None
     if batch.height or deleted or warehouse.purge_deleted or not warehouse.file.exists():
-        load.publish(warehouse.file, load.Batch(
-            files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
-                               "articles_file", "mentions_file"),
-            article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
-            mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
-            deleted=deleted,
-            extractor_version=EXTRACTOR_VERSION,
-            pipeline_version=PIPELINE_VERSION,
-            purge_deleted=warehouse.purge_deleted,
-        ))
+        try:
+            rules = load.publish(warehouse.file, load.Batch(
+                files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
+                                   "articles_file", "mentions_file"),
+                article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
+                mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
+                deleted=deleted,
+                extractor_version=EXTRACTOR_VERSION,
+                pipeline_version=PIPELINE_VERSION,
+                purge_deleted=warehouse.purge_deleted,
+            )).rules
+        except load.IntegrityError as exc:
+            yield from _integrity_results(exc.violations, "inside the load, rolled back")
+            raise
     else:
         context.log.info("Nothing new, changed or deleted: the published warehouse is left as it is")
     seconds = round(time.perf_counter() - started, 3)
@@ -298,6 +314,9 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         counts = load.table_counts(con)
         columns = load.describe(con)
         top = load.top_entities(con)
+        where = "inside the load"
+        if rules is None:  # nothing loaded: the rules run on the published file instead
+            rules, where = load.violations(con, INTEGRITY_RULES), "on the published file"
     previews = {
         "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(
             ["entity", "type", "mentions", "articles"], top))},
@@ -314,6 +333,17 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
             "load_seconds": seconds,
             **previews.get(table, {}),
         })
+    yield from _integrity_results(rules, where)
+    yield dg.AssetCheckResult(asset_key="fact_article", check_name="has_rows", passed=counts["fact_article"] > 0,
+                              severity=dg.AssetCheckSeverity.WARN, metadata={"articles": counts["fact_article"]})
+
+
+def _integrity_results(violations: dict[str, int], where: str):
+    for name, violating in violations.items():
+        table, check = name.split(".", 1)
+        yield dg.AssetCheckResult(asset_key=table, check_name=check, passed=violating == 0,
+                                  description=INTEGRITY_RULES[name].description,
+                                  metadata={"violating_rows": violating, "counted": where})
 
 
 def _md_table(header: list[str], rows) -> str:

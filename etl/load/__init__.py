@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -44,6 +45,16 @@ class PublishError(RuntimeError):
 
 class IntegrityError(RuntimeError):
     """A load would have published inconsistent data; it was rolled back."""
+
+    def __init__(self, violations: dict[str, int]):
+        self.violations = violations  # violating rows of every rule, inside the rolled-back load
+        broken = ", ".join(f"{name} ({n} rows)" for name, n in violations.items() if n)
+        super().__init__(f"Load rolled back, integrity rules violated: {broken}")
+
+
+class Published(NamedTuple):
+    tables: dict[str, int]  # rows of every published table
+    rules: dict[str, int]  # violating rows of every integrity rule, counted inside the load (so none)
 
 
 @dataclass(frozen=True)
@@ -149,8 +160,8 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     return {name: LoadedFile(sha, size, status, version) for name, sha, size, status, version in rows}
 
 
-def publish(path: Path, batch: Batch) -> dict[str, int]:
-    """Apply one batch and swap it in whole; returns the row count of every published table.
+def publish(path: Path, batch: Batch) -> Published:
+    """Apply one batch and swap it in whole.
 
     The load is written to a private copy of the warehouse and renamed over it only once
     it has committed and passed the integrity rules. Readers that hold the file open (a
@@ -165,9 +176,9 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
             if path.exists():
                 shutil.copyfile(path, work)
             with connect(work) as con:
-                _apply(con, batch)
+                rules = _apply(con, batch)
                 con.execute("CHECKPOINT")
-                counts = table_counts(con)
+                tables = table_counts(con)
             _fsync(work)
             os.replace(work, path)
             _fsync(path.parent)
@@ -176,10 +187,12 @@ def publish(path: Path, batch: Batch) -> dict[str, int]:
                                f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged.") from exc
         finally:
             _remove(work)
-    return counts
+    return Published(tables, rules)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
+def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
+    """Run the load in one transaction and commit it if every integrity rule holds; returns
+    the rules' counts of violating rows."""
     ensure_schema(con)
     con.register("batch_files", batch.files.to_arrow())
     _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
@@ -192,16 +205,14 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql_file("publish.sql"))
-        broken = {name: n for name, n in violations(con).items() if n}
-        if broken:
-            raise IntegrityError(
-                "Load rolled back, integrity rules violated: "
-                + ", ".join(f"{name} ({n} rows)" for name, n in broken.items())
-            )
+        found = violations(con)
+        if any(found.values()):
+            raise IntegrityError(found)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    return found
 
 
 @contextmanager
