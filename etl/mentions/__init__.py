@@ -421,11 +421,11 @@ def _noun_use(text: str, end: int) -> bool:
 
 def _lexicon_candidates(scan: _Scan) -> list[_Candidate]:
     out = []
-    folded = scan.folded
-    for end_index, alias in ref.lexicon_automaton().iter(folded):
-        start, end = end_index - len(alias) + 1, end_index + 1
+    folded, aliases = scan.folded, ref.lexicon_aliases()
+    for pattern, start, end in ref.lexicon_automaton().find_matches_as_indexes(folded, overlapping=True):
         if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
             continue
+        alias = aliases[pattern]
         entry = ref.lexicon()[alias]
         if entry.adjectival and not _noun_use(folded, end):
             continue

