@@ -116,6 +116,10 @@ def normalise(text: str) -> str:
     if any(space in text for space in _RARE_WHITESPACE):
         return " ".join(text.split())
     # Spaces and newlines only, the usual case: collapsed by str.replace, several times faster.
+    # Newline runs (paragraph breaks) go first: a search for a rare character skips ahead, one
+    # for two spaces crawls, so that slow search then runs once, over text that rarely has one.
+    while "\n\n" in text:
+        text = text.replace("\n\n", "\n")
     text = text.replace("\n", " ")
     while "  " in text:
         text = text.replace("  ", " ")
