@@ -103,7 +103,7 @@ def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeyp
     assert not warehouse.exists()
 
 
-def test_integrity_violation_fails_its_check_and_rolls_the_load_back(tmp_path: Path, landing: Path,
+def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Path, landing: Path,
                                                                    monkeypatch: pytest.MonkeyPatch):
     import etl.staging
 
@@ -135,7 +135,7 @@ def test_a_run_with_nothing_to_load_checks_the_published_file(tmp_path: Path, la
                      for e in result.get_asset_check_evaluations()
                      if e.asset_key.to_user_string() == "fact_mention" and "counted" in e.metadata}
                for run, result in (("first", first), ("again", again))}
-    assert counted["first"]["offsets_slice_surface"] == (True, "inside the load")
+    assert counted["first"]["offsets_slice_surface"] == (True, "in the load")
     assert counted["again"]["offsets_slice_surface"] == (True, "on the published file")
     assert counted["again"].keys() == counted["first"].keys() == {"keys_resolve", "offsets_slice_surface"}
 

@@ -1,7 +1,8 @@
 -- Integrity rules of the warehouse. Each query returns the number of violating rows
--- (0 = healthy). The loader runs them inside the load transaction and rolls back on
--- any violation; their counts are the warehouse tables' Dagster asset checks (counted on
--- the published file when a run has nothing to load).
+-- (0 = healthy). The loader runs them on its working copy of the warehouse once the load
+-- has committed there, and discards the copy on any violation, so the published file never
+-- sees it; their counts are the warehouse tables' Dagster asset checks (counted on the
+-- published file when a run has nothing to load).
 
 -- name: dim_source_file.keys_unique
 -- Each file name appears once.

@@ -281,8 +281,8 @@ def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
     ins={"manifest": dg.AssetIn("staged_mentions")},
     pool=WAREHOUSE_POOL,
     description="Publish the load into DuckDB in one transaction: replace changed files, add new ones, "
-    "mark deleted ones, rebuild dimensions, roll back on any integrity violation. The integrity "
-    "rules are the tables' checks: counted inside the load, or on the published file when "
+    "mark deleted ones, rebuild dimensions; a load that breaks an integrity rule is discarded. The integrity "
+    "rules are the tables' checks: counted in the load, or on the published file when "
     "there is nothing to load.",
 )
 def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, warehouse: Warehouse):
@@ -305,7 +305,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
                 purge_deleted=warehouse.purge_deleted,
             )).rules
         except load.IntegrityError as exc:
-            yield from _integrity_results(exc.violations, "inside the load, rolled back")
+            yield from _integrity_results(exc.violations, "in the load, discarded")
             raise
     else:
         context.log.info("Nothing new, changed or deleted: the published warehouse is left as it is")
@@ -314,7 +314,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         counts = load.table_counts(con)
         columns = load.describe(con)
         top = load.top_entities(con)
-        where = "inside the load"
+        where = "in the load"
         if rules is None:  # nothing loaded: the rules run on the published file instead
             rules, where = load.violations(con, INTEGRITY_RULES), "on the published file"
     previews = {
