@@ -9,6 +9,9 @@ import os
 # workers. Set before Polars is first imported, which fixes the pool size.
 os.environ["POLARS_MAX_THREADS"] = "1"
 
+import charset_normalizer  # noqa: E402, F401  (decoding imports these on first use)
+import ftfy  # noqa: E402, F401
+
 from etl import staging  # noqa: E402, F401  (the pool tasks)
 from etl.mentions import lexicon  # noqa: E402
 

@@ -13,9 +13,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import ftfy
-from charset_normalizer import from_bytes
-
 #: Only these suffixes are treated as article files; anything else in the
 #: landing folder (manifests, images, editor swap files) is ignored.
 ARTICLE_SUFFIXES = frozenset({".txt"})
@@ -61,7 +58,7 @@ class DecodedText:
 # UTF-8 read as Windows-1252 always leaves one of these pairs ("Ã©", "Â£", "â€œ"); cheap to look for.
 _MOJIBAKE_HINT = re.compile("[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 # Control characters other than tab, newline, vertical tab, form feed and carriage return.
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
 _MOJIBAKE_LEADS = ("Â", "Ã", "â")
 # A closing quote (E2 80 9D) whose last byte Windows-1252 cannot show, lost to U+FFFD.
 _LOST_CLOSING_QUOTE = "â€\ufffd"
@@ -178,6 +175,9 @@ def _decode_mixed(data: bytes) -> tuple[str, str] | None:
 
 def _detect(data: bytes):
     """charset-normalizer's best reading of legacy-encoded bytes."""
+    # Imported on first use, as is ftfy: the process that only fingerprints files never needs them.
+    from charset_normalizer import from_bytes
+
     results = from_bytes(data)
     best = results.best()
     if best is None:
@@ -198,6 +198,8 @@ def _detect(data: bytes):
 def _repair_mojibake(text: str) -> tuple[str, str | None]:
     if text.isascii() or not any(marker in text for marker in _MOJIBAKE_LEADS):
         return text, None  # plain substring tests first: far cheaper than any regex
+    import ftfy
+
     if not _MOJIBAKE_HINT.search(text) or not ftfy.badness.is_bad(text):
         return text, None
     fixed, steps = ftfy.fix_encoding_and_explain(text.replace(_LOST_CLOSING_QUOTE, "â€\x9d"))
