@@ -23,7 +23,7 @@ from pathlib import Path
 import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
 from etl.articles import split_articles
 from etl.ingest import decode
-from etl.mentions import extract_mentions
+from etl.mentions.extract import extract_mentions
 
 MAKE_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "make_corpus.py"
 

@@ -22,7 +22,8 @@ import polars as pl
 
 from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
 from etl.ingest import DecodedText, RejectedFile, decode
-from etl.mentions import EXTRACTOR_VERSION, Mention, extract_mentions
+from etl.mentions.extract import Mention, extract_mentions
+from etl.mentions.version import EXTRACTOR_VERSION
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
 PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}"

@@ -13,9 +13,10 @@ import charset_normalizer  # noqa: E402, F401  (decoding imports these on first 
 import ftfy  # noqa: E402, F401
 
 from etl import staging  # noqa: E402, F401  (the pool tasks)
-from etl.mentions import lexicon  # noqa: E402
+from etl.mentions import classify, gazetteer  # noqa: E402
 
-lexicon.warm_up()
+gazetteer.warm_up()
+classify.model()
 
 # Splitting and extraction allocate many short-lived objects and build no reference cycles
 # worth collecting often: at the default threshold, cyclic collection costs about 9% of

@@ -2,7 +2,7 @@
 
 from etl.articles import split_articles
 from etl.ingest import decode
-from etl.mentions import extract_mentions
+from etl.mentions.extract import extract_mentions
 
 from conftest import BBC
 

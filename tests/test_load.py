@@ -10,7 +10,7 @@ import pytest
 
 from etl import load
 from etl.ingest import discover
-from etl.mentions import EXTRACTOR_VERSION
+from etl.mentions.version import EXTRACTOR_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
 
 

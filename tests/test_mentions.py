@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from etl.articles import Paragraph, split_articles
 from etl.ingest import decode
-from etl.mentions import extract_mentions
+from etl.mentions.extract import extract_mentions
 from etl.staging import articles_frame, mentions_frame
 
 from conftest import SEEDS

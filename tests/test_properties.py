@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from etl.articles import matching_form, normalise, split_articles
 from etl.ingest import RejectedFile, decode
-from etl.mentions import extract_mentions
+from etl.mentions.extract import extract_mentions
 
 PIECES = list("abc XYZ.,;:'\"“”‘’–—\n\t\xa0£éÃ©â€") + [
     "\n\n", "Show Hide image", "Photo: Getty", " date 2017-08-07 ", "Mr ", "Labour", "Jeremy Corbyn", " (IPPR)",

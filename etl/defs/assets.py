@@ -11,7 +11,8 @@ from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint
-from etl.mentions import ENTITY_TYPES, EXTRACTOR_VERSION
+from etl.mentions.extract import ENTITY_TYPES
+from etl.mentions.version import EXTRACTOR_VERSION
 from etl.parallel import map_chunks
 from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
                          split_chunk)

@@ -1,0 +1,121 @@
+"""Reference data for typing mentions: the curated lexicon, tiered places and personal names.
+
+Loaded once per process. Sources and licences are listed in the README.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import ahocorasick_rs
+import pycountry
+
+from etl.mentions.rules import DATA, LANGUAGE
+
+LEXICON_FILE = DATA / LANGUAGE / "lexicon.tsv"
+PLACES_FILE = DATA / LANGUAGE / "places.tsv"
+COMPANIES_FILE = DATA / LANGUAGE / "companies.txt"
+#: The commonest surnames of the US Census list, by frequency rank.
+_SURNAME_RANKS = 30_000
+_BRACKETED = re.compile(r"\s*\[.*\]$")  # "Wales [Cymru GB-CYM]" -> "Wales"
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    canonical: str
+    entity_type: str
+    adjectival: bool  # "Tory attacks": counts only as a possessive or bare noun
+
+
+@functools.cache
+def lexicon() -> dict[str, LexiconEntry]:
+    """Alias → entry, from the curated TSV."""
+    entries = {}
+    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#") or line.startswith("canonical\t"):
+            continue
+        canonical, entity_type, aliases = line.split("\t")
+        for alias in aliases.split("|"):
+            adjectival = alias.startswith("~")
+            entries[alias.lstrip("~")] = LexiconEntry(canonical, entity_type, adjectival)
+    return entries
+
+
+@functools.cache
+def lexicon_aliases() -> tuple[str, ...]:
+    return tuple(lexicon())
+
+
+@functools.cache
+def lexicon_automaton() -> ahocorasick_rs.AhoCorasick:
+    """Aho–Corasick automaton over every alias (pattern i is `lexicon_aliases()[i]`), for one
+    pass per article."""
+    return ahocorasick_rs.AhoCorasick(lexicon_aliases(), matchkind=ahocorasick_rs.MatchKind.Standard)
+
+
+@functools.cache
+def place_tiers() -> dict[str, int]:
+    """Place name → 1 (matches on its own) or 2 (needs evidence): GeoNames towns from the shipped
+    list, countries and first-level subdivisions from ISO 3166 (pycountry), and every subdivision
+    of the UK and Ireland (counties such as Kent)."""
+    tiers = {}
+    for line in PLACES_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, tier = line.split("\t")
+            tiers[name] = int(tier)
+    for country in pycountry.countries:
+        for name in (country.name, getattr(country, "common_name", None)):
+            if name and "," not in name:
+                tiers[name] = 1
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None or sub.country_code in ("GB", "IE"):
+            tiers[_BRACKETED.sub("", sub.name)] = 1
+    return tiers
+
+
+@functools.cache
+def companies() -> frozenset[str]:
+    """Names of listed companies, with and without their legal endings."""
+    return read_word_lines(COMPANIES_FILE)
+
+
+def read_word_lines(path: Path) -> frozenset[str]:
+    return frozenset(line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+
+
+def _census_names(file: str, limit: int | None = None) -> frozenset[str]:
+    """Title-cased names from a US Census list shipped by the `names` package (public domain data)."""
+    path = Path(str(resources.files("names").joinpath(file)))
+    names = []
+    for line in path.read_text(encoding="ascii").splitlines()[:limit]:
+        word = line.split(" ", 1)[0]
+        if word:
+            names.append(word.title())
+    return frozenset(names)
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    return _census_names("dist.male.first") | _census_names("dist.female.first")
+
+
+@functools.cache
+def surnames() -> frozenset[str]:
+    return _census_names("dist.all.last", _SURNAME_RANKS)
+
+
+def is_first_name(token: str) -> bool:
+    return token in first_names()
+
+
+def warm_up() -> None:
+    """Load every reference table now, e.g. once per worker process rather than mid-task."""
+    lexicon_automaton()
+    place_tiers()
+    first_names()
+    surnames()
+    companies()

@@ -1,0 +1,27 @@
+"""The extractor's version: a hash of everything that changes its results (its code, rule data,
+lexicon, place list and weights, and the versions of the packages its name lists come from),
+so staged mentions of another version are never published."""
+
+from __future__ import annotations
+
+import hashlib
+from importlib.metadata import version
+from pathlib import Path
+
+_PACKAGE = Path(__file__).parent
+_NAME_SOURCES = ("pycountry", "names")
+
+
+def extractor_version() -> str:
+    digest = hashlib.sha256()
+    files = sorted(_PACKAGE.glob("*.py")) + sorted((_PACKAGE / "data").rglob("*"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    for package in _NAME_SOURCES:
+        digest.update(f"{package}=={version(package)}".encode())
+    return f"learned-{digest.hexdigest()[:12]}"
+
+
+EXTRACTOR_VERSION = extractor_version()
