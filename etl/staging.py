@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple, get_type_hints
@@ -85,6 +86,8 @@ class ExtractOutcome(NamedTuple):
     mention_count: int
     articles_without_mentions: int
     misplaced_mentions: int  # offsets that do not slice the surface text
+    names_classified: int  # distinct names per article the classifier typed
+    names_rejected: int  # of those, names it found not to be entities
     mentions_file: str
 
 
@@ -159,7 +162,8 @@ class Stage:
             [str(self.articles_dir / name) for name in dict.fromkeys(n for _, n in files)], shas,
             columns=["sha256", "article_index", "text", "paragraphs"],
         ).unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
-        mentions = mentions_frame(articles)
+        tallies: dict[str, Counter] = defaultdict(Counter)
+        mentions = mentions_frame(articles, tallies)
         chunk = _chunk_id(shas)
         target = self.mentions_dir / f"{chunk}.parquet"
         _write_atomic(target, mentions)
@@ -169,7 +173,7 @@ class Stage:
         misplaced = dict(misplaced_mentions(mentions, articles).group_by("sha256").len().iter_rows())
         outcomes = [
             ExtractOutcome(sha, counts.get(sha, 0), article_counts.get(sha, 0) - with_mentions.get(sha, 0),
-                           misplaced.get(sha, 0), target.name)
+                           misplaced.get(sha, 0), tallies[sha]["classified"], tallies[sha]["rejected"], target.name)
             for sha in shas
         ]
         _save_outcomes(self.mentions_dir, chunk, outcomes, EXTRACT_OUTCOME_SCHEMA)
@@ -231,14 +235,16 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     )
 
 
-def mentions_frame(articles: pl.DataFrame) -> pl.DataFrame:
+def mentions_frame(articles: pl.DataFrame, tallies: dict[str, Counter] | None = None) -> pl.DataFrame:
     """Mentions of staged articles, one row per mention. Built column-wise (faster than rows):
-    MENTION_SCHEMA lists sha256, article_index, then the fields of `Mention` in their order."""
+    MENTION_SCHEMA lists sha256, article_index, then the fields of `Mention` in their order.
+    `tallies` (optional) collects the classifier's counts per file version."""
     shas: list[str] = []
     indexes: list[int] = []
     mentions: list[Mention] = []
     for sha256, index, text, paragraphs in articles.select("sha256", "article_index", "text", "paragraphs").iter_rows():
-        found = extract_mentions(text, [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs])
+        found = extract_mentions(text, [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs],
+                                 None if tallies is None else tallies[sha256])
         shas += [sha256] * len(found)
         indexes += [index] * len(found)
         mentions += found

@@ -6,9 +6,11 @@ import dagster as dg
 import duckdb
 import pytest
 
+from etl.articles import split_articles
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder
 from etl.definitions import build_definitions, defs
+from etl.mentions.extract import extract_mentions
 
 from conftest import settle
 
@@ -51,7 +53,7 @@ def test_materialise_everything_with_all_checks_passing(tmp_path: Path, landing:
                  (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
     columns = {c.name: c.description for c in published["fact_mention"]["dagster/column_schema"].value.columns}
     assert columns["in_quote"] == "True when the mention sits inside a direct quotation."
-    assert published["fact_mention"]["dagster/row_count"].value == 322
+    assert published["fact_mention"]["dagster/row_count"].value == 324
     # Every sample article is about Labour: it heads the top-entities preview.
     assert published["dim_entity"]["top_entities"].value.splitlines()[2].startswith("| Labour Party | ORG | 78 | 8 |")
 
@@ -93,7 +95,8 @@ def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeyp
     import etl.staging
 
     real = etl.staging.mentions_frame
-    monkeypatch.setattr(etl.staging, "mentions_frame", lambda articles: real(articles).with_columns(char_end=0))
+    monkeypatch.setattr(etl.staging, "mentions_frame",
+                        lambda articles, tallies=None: real(articles, tallies).with_columns(char_end=0))
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
         result = _run(landing, warehouse, instance)
@@ -103,6 +106,9 @@ def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeyp
     assert not warehouse.exists()
 
 
+NEW_ARTICLE = "A new title\n\nKeir Starmer said Labour would win in London.\n"
+
+
 def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Path, landing: Path,
                                                                    monkeypatch: pytest.MonkeyPatch):
     import etl.staging
@@ -110,18 +116,20 @@ def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Pat
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
         assert _run(landing, warehouse, instance).success
-        (landing / "005_new.txt").write_text("A new title\n\nKeir Starmer spoke for Labour in London.\n",
-                                             encoding="utf-8")
+        (landing / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         settle(landing)
         # Offsets still slice the text (the staged check passes), but no mention lies inside its sentence.
         real = etl.staging.mentions_frame
         monkeypatch.setattr(etl.staging, "mentions_frame",
-                            lambda articles: real(articles).with_columns(sentence_end=0))
+                            lambda articles, tallies=None: real(articles, tallies).with_columns(sentence_end=0))
         result = _run(landing, warehouse, instance)
     assert not result.success
     failed = {(e.asset_key.to_user_string(), e.check_name): e.metadata["violating_rows"].value
               for e in result.get_asset_check_evaluations() if not e.passed}
-    assert failed == {("fact_mention", "offsets_slice_surface"): 3}
+    new = split_articles(NEW_ARTICLE)[0]
+    mentions = len(extract_mentions(new.text, new.paragraphs))
+    assert mentions >= 2  # Labour and London at least
+    assert failed == {("fact_mention", "offsets_slice_surface"): mentions}
     with duckdb.connect(str(warehouse), read_only=True) as con:  # the first load is still what is published
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
 
@@ -187,3 +195,21 @@ def test_a_200_mb_file_is_rejected_unread_and_only_once(tmp_path: Path, landing:
     assert reason.startswith("The file is 200 MB, more than the 64 MB")
     files = second.asset_materializations_for_node("landing_files")[0].metadata
     assert files["files_unchanged"].value == 6 and files["files_new"].value == 0
+
+
+def test_classifier_check_fails_when_the_rejected_share_jumps(tmp_path: Path, landing: Path,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    import etl.mentions.classify
+
+    with dg.instance_for_test() as instance:
+        first = _run(landing, tmp_path / "a" / "w.duckdb", instance)
+        assert first.success
+        stable = [e for e in first.get_asset_check_evaluations() if e.check_name == "classifier_stable"]
+        assert stable and stable[0].passed
+        # A broken model that rejects every name it classifies, on a fresh warehouse (nothing staged).
+        monkeypatch.setattr(etl.mentions.classify, "_decide", lambda tokens, label: (None, " ".join(tokens)))
+        second = _run(landing, tmp_path / "b" / "w.duckdb", instance)
+    check = next(e for e in second.get_asset_check_evaluations() if e.check_name == "classifier_stable")
+    assert not check.passed
+    assert check.metadata["rejected_share"].value == 1.0
+    assert check.metadata["rejected_shift"].value > 0.5

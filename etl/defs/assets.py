@@ -21,6 +21,11 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 OWNERS = ["team:news-warehouse"]
 MAX_REJECTED_SHARE = 0.5
 MAX_SHARE_WITHOUT_MENTIONS = 0.5
+#: How far the classifier's rejected share, or the entity-type mix (total variation distance),
+#: may move from the previous load before its check fails: a silent model or data regression.
+MAX_CLASSIFIER_SHIFT = 0.15
+#: Fewer names than this in a load are too few to compare; the last large load stays the reference.
+MIN_NAMES_COMPARED = 100
 
 MANIFEST_SCHEMA = {
     "source_file": pl.String,
@@ -203,6 +208,9 @@ def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
                           description="Every mention is a PERSON, ORG or PLACE."),
         dg.AssetCheckSpec("articles_with_mentions", asset="staged_mentions",
                           description=f"At most {MAX_SHARE_WITHOUT_MENTIONS:.0%} of articles have no mention at all."),
+        dg.AssetCheckSpec("classifier_stable", asset="staged_mentions",
+                          description="The share of candidate names the classifier rejects, and the mix of entity "
+                          f"types, each move by at most {MAX_CLASSIFIER_SHIFT:.0%} from the previous load's."),
     ],
 )
 def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataFrame, warehouse: Warehouse):
@@ -217,10 +225,15 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     per_file = pl.concat([cached, pl.DataFrame(list(results), schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])
     manifest = staged_articles.join(per_file, on="sha256", how="left")
     by_type = _mentions_by_type(stage, per_file)
+    mix = _classifier_mix(per_file, by_type)
+    reference = _reference_mix(context)
     yield dg.Output(manifest, metadata={
         "dagster/row_count": int(per_file["mention_count"].sum() or 0),
         "dagster/column_schema": _schema_of(manifest),
         "by_type": dg.MetadataValue.json(dict(by_type.iter_rows())),
+        "classifier_mix": dg.MetadataValue.json(mix),
+        "classifier_reference": dg.MetadataValue.json(
+            mix if mix["names_classified"] >= MIN_NAMES_COMPARED or reference is None else reference),
         "seconds": round(time.perf_counter() - started, 3),
     })
     misplaced = per_file.filter(pl.col("misplaced_mentions") > 0).join(
@@ -234,6 +247,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     unknown = by_type.filter(~pl.col("entity_type").is_in(ENTITY_TYPES))
     yield dg.AssetCheckResult(check_name="entity_types_known", passed=unknown.height == 0,
                               metadata={"unknown_types": dg.MetadataValue.json(dict(unknown.iter_rows()))})
+    yield _classifier_check(mix, reference)
     articles = int(loaded["article_count"].sum() or 0)
     without = int(per_file["articles_without_mentions"].sum() or 0)
     share = without / articles if articles else 0.0
@@ -242,6 +256,43 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
         passed=share <= MAX_SHARE_WITHOUT_MENTIONS,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"share_without_mentions": round(share, 4), "articles": articles},
+    )
+
+
+def _classifier_mix(per_file: pl.DataFrame, by_type: pl.DataFrame) -> dict:
+    """The share of classified names rejected and the share of mentions of each type in this load."""
+    classified = int(per_file["names_classified"].sum() or 0)
+    mentions = int(by_type["len"].sum() or 0)
+    counts = dict(by_type.iter_rows())
+    return {
+        "names_classified": classified,
+        "rejected_share": round(int(per_file["names_rejected"].sum() or 0) / classified, 4) if classified else None,
+        "type_shares": {t: round(counts.get(t, 0) / mentions, 4) if mentions else 0.0 for t in ENTITY_TYPES},
+    }
+
+
+def _reference_mix(context: dg.AssetExecutionContext) -> dict | None:
+    """The mix of the last load large enough to compare with, as the previous load recorded it."""
+    event = context.instance.get_latest_materialization_event(context.asset_key)
+    entry = event.asset_materialization.metadata.get("classifier_reference") if event and event.asset_materialization else None
+    return entry.value if entry is not None else None
+
+
+def _classifier_check(mix: dict, reference: dict | None) -> dg.AssetCheckResult:
+    """Fails when the rejected share or the type mix moved far from the reference load's."""
+    metadata = {"rejected_share": mix["rejected_share"], "type_shares": dg.MetadataValue.json(mix["type_shares"]),
+                "names_classified": mix["names_classified"]}
+    if reference is None or mix["names_classified"] < MIN_NAMES_COMPARED:
+        return dg.AssetCheckResult(check_name="classifier_stable", passed=True, metadata={
+            **metadata, "note": "no earlier load to compare with" if reference is None
+            else f"fewer than {MIN_NAMES_COMPARED} names classified: too few to compare"})
+    rejected_shift = abs(mix["rejected_share"] - reference["rejected_share"])
+    type_shift = sum(abs(mix["type_shares"][t] - reference["type_shares"].get(t, 0.0)) for t in ENTITY_TYPES) / 2
+    return dg.AssetCheckResult(
+        check_name="classifier_stable",
+        passed=rejected_shift <= MAX_CLASSIFIER_SHIFT and type_shift <= MAX_CLASSIFIER_SHIFT,
+        metadata={**metadata, "reference_rejected_share": reference["rejected_share"],
+                  "rejected_shift": round(rejected_shift, 4), "type_shift": round(type_shift, 4)},
     )
 
 

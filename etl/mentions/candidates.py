@@ -118,7 +118,8 @@ def _sequence_candidates(scan: Scan) -> list[Candidate]:
             index += 1
         initial = scan.opens_sentence(base, starts[index])
         para = paragraphs[index]
-        for rel_start, rel_end, tokens, honorific, sentence_initial, entry in names_in_run(word, initial):
+        quoted = initial and base > 0 and folded[base - 1] in "\"'("
+        for rel_start, rel_end, tokens, honorific, sentence_initial, entry in names_in_run(word, initial, quoted):
             start, end = base + rel_start, base + rel_end
             cand = Candidate(start, end, tokens, index, sentence_initial, honorific, entry=entry)
             window = end + _AFTER_CHARS  # the words after the name, matched in place rather than sliced
@@ -136,14 +137,15 @@ def _sequence_candidates(scan: Scan) -> list[Candidate]:
 
 @functools.lru_cache(maxsize=200_000)
 def names_in_run(
-    run: str, initial: bool,
+    run: str, initial: bool, quoted: bool = False,
 ) -> tuple[tuple[int, int, tuple[str, ...], bool, bool, gaz.LexiconEntry | None], ...]:
     """(start, end, words, honorific or title seen, sentence-initial, lexicon entry) of each name
     in a capitalised run, after trimming; cached, since runs repeat. Only a name opening the
-    run can open a sentence: the others follow a word of the run."""
+    run can open a sentence: the others follow a word of the run. A run opening a quotation
+    (`quoted`) keeps a common first word: "the 'Blue Labour' project"."""
     names = []
     for start, end, tokens in _split_sequence(run):
-        dropped, tokens, honorific, sentence_initial, entry = _trim(tokens, initial and start == 0)
+        dropped, tokens, honorific, sentence_initial, entry = _trim(tokens, initial and start == 0, quoted)
         if tokens:
             names.append((start + dropped, end, tokens, honorific, sentence_initial, entry))
     return tuple(names)
@@ -233,11 +235,13 @@ def _is_leading_modifier(word: str) -> bool:
     return _DEMONYM.search(word) is not None and not gaz.is_first_name(word)
 
 
-def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...], bool, bool, gaz.LexiconEntry | None]:
+def _trim(tokens: tuple[str, ...], initial: bool,
+          quoted: bool) -> tuple[int, tuple[str, ...], bool, bool, gaz.LexiconEntry | None]:
     """(characters dropped, remaining tokens, honorific or title seen, still sentence-initial,
     the lexicon entry of what remains)."""
     honorific, dropped = False, 0
-    while tokens and (tokens[0] in _R.leading_words or tokens[0] in _R.honorifics_dropped or tokens[0][0].islower()):
+    while tokens and (tokens[0] in _R.leading_words or tokens[0] in _R.honorifics_dropped or tokens[0][0].islower()
+                      or (initial and not quoted and _common_word_opening(tokens))):
         if len(tokens) > 1 and tokens[0][0].isupper() and gaz.place_tiers().get(" ".join(tokens)) == 1:
             break  # "New York", "The Hague": the leading word belongs to a well-known place name
         honorific |= tokens[0] in _R.honorifics_dropped
@@ -258,6 +262,21 @@ def _trim(tokens: tuple[str, ...], initial: bool) -> tuple[int, tuple[str, ...],
     if tokens and tokens[0] in _R.honorifics_kept and len(tokens) > 1:
         honorific = True
     return dropped, tokens, honorific, initial, gaz.lexicon().get(" ".join(tokens))
+
+
+def _common_word_opening(tokens: tuple[str, ...]) -> bool:
+    """A sentence opening with a common word capitalised for its position ("Called the Marlin
+    Association", "Producer Aamir Khan"), unless the whole is a known name or what would remain
+    is one common word too ("White House")."""
+    if len(tokens) < 2:
+        return False
+    first = tokens[0]
+    if first.lower() not in gaz.common_words() or gaz.is_first_name(first):
+        return False
+    whole = " ".join(tokens)
+    if whole in gaz.lexicon() or whole in gaz.place_tiers() or whole in gaz.companies():
+        return False
+    return not (len(tokens) == 2 and tokens[1].lower() in gaz.common_words())
 
 
 def noun_use(text: str, end: int) -> bool:

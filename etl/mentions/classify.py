@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,10 +90,11 @@ def article_features(candidates: Sequence[Candidate], folded: str):
         yield tokens, group, context_features(group, article)
 
 
-def type_candidates(candidates: Sequence[Candidate], folded: str) -> None:
+def type_candidates(candidates: Sequence[Candidate], folded: str, tally: Counter | None = None) -> None:
     """Set the type (None for not-an-entity) and name of every candidate the lexicon did not
     type. Longer names go first: a one-word name that is the surname of a person just typed is
-    that person (see `resolve`) and needs no classifying."""
+    that person (see `resolve`) and needs no classifying. `tally` counts the names classified
+    ("classified") and those found not to be entities ("rejected")."""
     m = model()
     article = article_context(candidates, folded)
     surnames = set()
@@ -104,6 +106,9 @@ def type_candidates(candidates: Sequence[Candidate], folded: str) -> None:
             entity_type, name = _decide(tokens, LABELS[max(range(len(LABELS)), key=scores.__getitem__)])
             if entity_type == "PERSON" and len(tokens) > 1:
                 surnames.add(tokens[-1])
+            if tally is not None:
+                tally["classified"] += 1
+                tally["rejected"] += entity_type is None
         for c in group:
             c.entity_type, c.entity_name = entity_type, name
 

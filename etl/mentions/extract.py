@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -41,22 +42,24 @@ class Mention(NamedTuple):
 _new_mention = tuple.__new__  # Mention(...) without the keyword handling of the named tuple's constructor
 
 
-def typed_candidates(text: str, paragraphs: Sequence[Paragraph]) -> tuple[str, list[Candidate]]:
+def typed_candidates(text: str, paragraphs: Sequence[Paragraph],
+                     tally: Counter | None = None) -> tuple[str, list[Candidate]]:
     """(matching form of the text, its candidates typed and resolved; None for not-an-entity)."""
     folded = matching_form(text)
     found = candidates(Scan(folded, paragraphs, [p.start for p in paragraphs]))
-    type_candidates(found, folded)
+    type_candidates(found, folded, tally)
     define_acronyms(folded, found)
     agree_people(found)
     resolve_people(found)
     return folded, found
 
 
-def extract_mentions(text: str, paragraphs: Sequence[Paragraph]) -> list[Mention]:
-    """Every PERSON, ORG and PLACE mention in the article, in text order."""
+def extract_mentions(text: str, paragraphs: Sequence[Paragraph], tally: Counter | None = None) -> list[Mention]:
+    """Every PERSON, ORG and PLACE mention in the article, in text order; `tally` (optional)
+    counts the names the classifier typed and rejected (see `classify.type_candidates`)."""
     if not paragraphs:
         return []
-    folded, found = typed_candidates(text, paragraphs)
+    folded, found = typed_candidates(text, paragraphs, tally)
     breaks = [m.end() for m in _SENTENCE_BREAK.finditer(folded)]
     return _mentions(text, paragraphs, breaks, found)
 

@@ -19,6 +19,7 @@ from etl.mentions.rules import DATA, LANGUAGE
 LEXICON_FILE = DATA / LANGUAGE / "lexicon.tsv"
 PLACES_FILE = DATA / LANGUAGE / "places.tsv"
 COMPANIES_FILE = DATA / LANGUAGE / "companies.txt"
+COMMON_WORDS_FILE = DATA / LANGUAGE / "common_words.txt"
 #: The commonest surnames of the US Census list, by frequency rank.
 _SURNAME_RANKS = 30_000
 _BRACKETED = re.compile(r"\s*\[.*\]$")  # "Wales [Cymru GB-CYM]" -> "Wales"
@@ -83,6 +84,12 @@ def companies() -> frozenset[str]:
     return read_word_lines(COMPANIES_FILE)
 
 
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Words written lower-case again and again in the open training corpora (see `train`)."""
+    return read_word_lines(COMMON_WORDS_FILE)
+
+
 def read_word_lines(path: Path) -> frozenset[str]:
     return frozenset(line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
 
@@ -119,3 +126,4 @@ def warm_up() -> None:
     first_names()
     surnames()
     companies()
+    common_words()
