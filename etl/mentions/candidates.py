@@ -271,7 +271,7 @@ def _common_word_opening(tokens: tuple[str, ...]) -> bool:
     if len(tokens) < 2:
         return False
     first = tokens[0]
-    if first.lower() not in gaz.common_words() or gaz.is_first_name(first):
+    if first.lower() not in gaz.common_words() or gaz.is_first_name(first) or first in _R.honorifics_kept:
         return False
     whole = " ".join(tokens)
     if whole in gaz.lexicon() or whole in gaz.place_tiers() or whole in gaz.companies():

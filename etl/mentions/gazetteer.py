@@ -20,6 +20,7 @@ LEXICON_FILE = DATA / LANGUAGE / "lexicon.tsv"
 PLACES_FILE = DATA / LANGUAGE / "places.tsv"
 COMPANIES_FILE = DATA / LANGUAGE / "companies.txt"
 COMMON_WORDS_FILE = DATA / LANGUAGE / "common_words.txt"
+FIRST_NAMES_FILE = DATA / LANGUAGE / "first_names.txt"
 #: The commonest surnames of the US Census list, by frequency rank.
 _SURNAME_RANKS = 30_000
 _BRACKETED = re.compile(r"\s*\[.*\]$")  # "Wales [Cymru GB-CYM]" -> "Wales"
@@ -107,7 +108,9 @@ def _census_names(file: str, limit: int | None = None) -> frozenset[str]:
 
 @functools.cache
 def first_names() -> frozenset[str]:
-    return _census_names("dist.male.first") | _census_names("dist.female.first")
+    """US Census first names, and the first names of people named in the open training corpora
+    (see `train`), which add the British and other names the census lacks."""
+    return _census_names("dist.male.first") | _census_names("dist.female.first") | read_word_lines(FIRST_NAMES_FILE)
 
 
 @functools.cache

@@ -12,15 +12,15 @@ _PACKAGE = Path(__file__).parent
 _NAME_SOURCES = ("pycountry", "names")
 
 
-def extractor_version() -> str:
+def extractor_version(package: Path = _PACKAGE) -> str:
     digest = hashlib.sha256()
-    files = sorted(_PACKAGE.glob("*.py")) + sorted((_PACKAGE / "data").rglob("*"))
+    files = sorted(package.glob("*.py")) + sorted((package / "data").rglob("*"))
     for path in files:
         if path.is_file():
-            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
-    for package in _NAME_SOURCES:
-        digest.update(f"{package}=={version(package)}".encode())
+    for source in _NAME_SOURCES:
+        digest.update(f"{source}=={version(source)}".encode())
     return f"learned-{digest.hexdigest()[:12]}"
 
 
