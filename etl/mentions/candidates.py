@@ -120,6 +120,8 @@ def _sequence_candidates(scan: Scan) -> list[Candidate]:
         para = paragraphs[index]
         quoted = initial and base > 0 and folded[base - 1] in "\"'("
         for rel_start, rel_end, tokens, honorific, sentence_initial, entry in names_in_run(word, initial, quoted):
+            if sentence_initial and not quoted and entry is None and ordinary_opening_word(tokens):
+                continue
             start, end = base + rel_start, base + rel_end
             cand = Candidate(start, end, tokens, index, sentence_initial, honorific, entry=entry)
             window = end + _AFTER_CHARS  # the words after the name, matched in place rather than sliced
@@ -262,6 +264,16 @@ def _trim(tokens: tuple[str, ...], initial: bool,
     if tokens and tokens[0] in _R.honorifics_kept and len(tokens) > 1:
         honorific = True
     return dropped, tokens, honorific, initial, gaz.lexicon().get(" ".join(tokens))
+
+
+@functools.lru_cache(maxsize=100_000)
+def ordinary_opening_word(tokens: tuple[str, ...]) -> bool:
+    """A lone common word opening a sentence ("Analysts", "According"), and no known name."""
+    if len(tokens) != 1:
+        return False
+    word = tokens[0]
+    return (word.lower() in gaz.common_words() and not gaz.is_first_name(word) and word not in gaz.surnames()
+            and word not in gaz.place_tiers() and word not in gaz.companies())
 
 
 def _common_word_opening(tokens: tuple[str, ...]) -> bool:

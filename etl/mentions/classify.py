@@ -44,7 +44,7 @@ class Model:
 
     def predict(self, features: Sequence[str] | set[str]) -> str:
         scores = self.scores(features)
-        return LABELS[max(range(len(LABELS)), key=scores.__getitem__)]
+        return LABELS[scores.index(max(scores))]
 
 
 def load_model(path: Path) -> Model:
@@ -103,7 +103,7 @@ def type_candidates(candidates: Sequence[Candidate], folded: str, tally: Counter
             entity_type, name = "PERSON", tokens[0]
         else:
             scores = m.scores(context_features(group, article), _name_scores(tokens))
-            entity_type, name = _decide(tokens, LABELS[max(range(len(LABELS)), key=scores.__getitem__)])
+            entity_type, name = _decide(tokens, LABELS[scores.index(max(scores))])
             if entity_type == "PERSON" and len(tokens) > 1:
                 surnames.add(tokens[-1])
             if tally is not None:
@@ -117,6 +117,7 @@ def _one_word_last(item: tuple[tuple[str, ...], list[Candidate]]) -> bool:
     return len(item[0]) == 1
 
 
+@functools.lru_cache(maxsize=200_000)
 def _decide(tokens: tuple[str, ...], label: str) -> tuple[str | None, str]:
     """(type, canonical name) of a name from its label: a lexicon place keeps its canonical
     name; plural acronyms are singular ("NGOs" -> "NGO")."""
