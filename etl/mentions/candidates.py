@@ -45,8 +45,10 @@ class Candidate:
     paragraph_index: int
     sentence_initial: bool
     honorific: bool = False  # Mr, Lord, or a title such as Home Secretary written before the name
-    person_evidence: bool = False  # "X said", "X, who", "X, the party's director", a bio's opening name
-    event_after: bool = False  # "X's Day", "X Awards"
+    # An honorific, a bio's opening name, or (once its context is read, see `read_evidence`)
+    # "X said", "X, who", "X, the party's director".
+    person_evidence: bool = False
+    event_after: bool = False  # "X's Day", "X Awards" (once its context is read)
     noun_use: bool = True  # "the Tories' plan", not "Tory attacks"
     from_lexicon: bool = False
     entry: gaz.LexiconEntry | None = None  # the lexicon's entry for this name, if any
@@ -103,6 +105,13 @@ def read_context(folded: str, c: Candidate) -> tuple[str, str]:
     return left, after.group(1).lower() if after else ""
 
 
+def read_evidence(folded: str, c: Candidate) -> None:
+    """Cues in the words after the name: reporting verbs and appositions of people, events."""
+    window = c.end + _AFTER_CHARS  # matched in place rather than sliced
+    c.person_evidence = c.person_evidence or _R.person_after.match(folded, c.end, window) is not None
+    c.event_after = _EVENT_AFTER.match(folded, c.end, window) is not None
+
+
 def _sequence_candidates(scan: Scan) -> list[Candidate]:
     """Names in capitalised runs; in text order and never overlapping one another."""
     out = []
@@ -120,19 +129,14 @@ def _sequence_candidates(scan: Scan) -> list[Candidate]:
         para = paragraphs[index]
         quoted = initial and base > 0 and folded[base - 1] in "\"'("
         for rel_start, rel_end, tokens, honorific, sentence_initial, entry in names_in_run(word, initial, quoted):
-            if sentence_initial and not quoted and entry is None and ordinary_opening_word(tokens):
-                continue
             start, end = base + rel_start, base + rel_end
             cand = Candidate(start, end, tokens, index, sentence_initial, honorific, entry=entry)
-            window = end + _AFTER_CHARS  # the words after the name, matched in place rather than sliced
             if entry is not None:
                 cand.noun_use = noun_use(folded, end)
                 if not entry.adjectival or cand.noun_use:
                     cand.entity_type, cand.entity_name = entry.entity_type, entry.canonical
             else:
-                opens_bio = para.role == "bio" and start == para.start and len(tokens) > 1
-                cand.person_evidence = honorific or opens_bio or _R.person_after.match(folded, end, window) is not None
-                cand.event_after = _EVENT_AFTER.match(folded, end, window) is not None
+                cand.person_evidence = honorific or (para.role == "bio" and start == para.start and len(tokens) > 1)
             out.append(cand)
     return out
 
@@ -148,8 +152,9 @@ def names_in_run(
     names = []
     for start, end, tokens in _split_sequence(run):
         dropped, tokens, honorific, sentence_initial, entry = _trim(tokens, initial and start == 0, quoted)
-        if tokens:
-            names.append((start + dropped, end, tokens, honorific, sentence_initial, entry))
+        if not tokens or (sentence_initial and not quoted and entry is None and _ordinary_opening_word(tokens)):
+            continue
+        names.append((start + dropped, end, tokens, honorific, sentence_initial, entry))
     return tuple(names)
 
 
@@ -266,8 +271,7 @@ def _trim(tokens: tuple[str, ...], initial: bool,
     return dropped, tokens, honorific, initial, gaz.lexicon().get(" ".join(tokens))
 
 
-@functools.lru_cache(maxsize=100_000)
-def ordinary_opening_word(tokens: tuple[str, ...]) -> bool:
+def _ordinary_opening_word(tokens: tuple[str, ...]) -> bool:
     """A lone common word opening a sentence ("Analysts", "According"), and no known name."""
     if len(tokens) != 1:
         return False

@@ -2,7 +2,8 @@
 
 Rules propose candidate names (`candidates`), a learned model types each distinct name of the
 article from evidence pooled over its mentions (`classify`), and names are then resolved within
-the article (`resolve`): surname to full name, acronym to the name it abbreviates.
+the article (`resolve`): surname to full name, acronym to the name it abbreviates, "United" to
+"Manchester United".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import NamedTuple
 from etl.articles import Paragraph, matching_form
 from etl.mentions.candidates import Candidate, Scan, candidates
 from etl.mentions.classify import type_candidates
-from etl.mentions.resolve import agree_people, define_acronyms, resolve_people
+from etl.mentions.resolve import agree_people, define_acronyms, resolve_organisations, resolve_people
 
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 _SENTENCE_BREAK = re.compile(r"[.!?]['\")\]]*\s+")
@@ -51,6 +52,7 @@ def typed_candidates(text: str, paragraphs: Sequence[Paragraph],
     define_acronyms(folded, found)
     agree_people(found)
     resolve_people(found)
+    resolve_organisations(found)
     return folded, found
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from etl.mentions import gazetteer as gaz
-from etl.mentions.candidates import ACRONYM, DERIVED_SUFFIX, Candidate, read_context
+from etl.mentions.candidates import ACRONYM, DERIVED_SUFFIX, Candidate, read_context, read_evidence
 from etl.mentions.rules import rules
 
 _R = rules()
@@ -139,6 +139,7 @@ def context_features(mentions: Iterable[Candidate], article: ArticleContext) -> 
     folded = article.folded
     for c in mentions:
         left, right = read_context(folded, c)
+        read_evidence(folded, c)
         count += 1
         tokens = c.tokens
         initial_only &= c.sentence_initial

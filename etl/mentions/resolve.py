@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from etl.mentions.candidates import Candidate
-from etl.mentions.gazetteer import is_first_name
+from etl.mentions.gazetteer import is_first_name, place_tiers
 
 _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 
@@ -41,6 +41,24 @@ def agree_people(candidates: Sequence[Candidate]) -> None:
         if (len(c.tokens) > 1 and c.entity_type != "PERSON" and c.entry is None and c.tokens[-1] in alone
                 and is_first_name(c.tokens[0])):
             c.entity_type, c.entity_name = "PERSON", c.surface
+
+
+def resolve_organisations(candidates: Sequence[Candidate]) -> None:
+    """A one-word organisation that is the last word of exactly one longer organisation named in
+    the article is that organisation ("Manchester United" ... "United"), unless the word is a
+    place of its own."""
+    by_last: dict[str, set[str]] = {}
+    for c in candidates:
+        if c.entity_type == "ORG" and len(c.tokens) > 1 and c.entry is None:
+            by_last.setdefault(c.tokens[-1], set()).add(c.entity_name or c.surface)
+    if not by_last:
+        return
+    places = place_tiers()
+    for c in candidates:
+        if len(c.tokens) == 1 and c.entity_type == "ORG" and c.entry is None and c.tokens[0] not in places:
+            names = by_last.get(c.tokens[0])
+            if names and len(names) == 1:
+                c.entity_name = next(iter(names))
 
 
 def resolve_people(candidates: Sequence[Candidate]) -> None:

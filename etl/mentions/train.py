@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.mentions import candidates, gazetteer
+from etl.mentions import gazetteer
 from etl.mentions.candidates import names_in_run
 from etl.mentions.classify import LABELS, WEIGHTS_FILE
 from etl.mentions.gazetteer import COMMON_WORDS_FILE, FIRST_NAMES_FILE
@@ -179,7 +179,6 @@ def main(argv: list[str] | None = None) -> None:
     gazetteer.common_words.cache_clear()
     gazetteer.first_names.cache_clear()
     names_in_run.cache_clear()
-    candidates.ordinary_opening_word.cache_clear()
     data, counts = gather(sources, args.shared, args.hold_out, args.news_weight)
     weights = fit(data, args.epochs)
     labels = Counter(e.label for e in data)
