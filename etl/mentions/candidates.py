@@ -219,8 +219,8 @@ def _joined_name(words: list[str]) -> bool:
     organisation ("Bank of England"), unless a person is named before the joiner ("Andreas
     Adriano of Latin Trade Magazine")."""
     name = " ".join(words)
-    if name in gaz.lexicon() or name in gaz.place_tiers():
-        return True
+    if name in gaz.lexicon() or name in gaz.place_tiers() or words[0] in _R.honorifics_kept:
+        return True  # a known name, or a peer's territorial title ("Lord Irvine of Lairg")
     if not is_org_name(words):
         return False
     head = words[: next(i for i, w in enumerate(words) if _is_connector(w))]
@@ -255,7 +255,9 @@ def _trim(tokens: tuple[str, ...], initial: bool,
         initial = False  # what follows is capitalised for being a name
         dropped += len(tokens[0]) + 1
         tokens = tokens[1:]
-    if len(tokens) > 1 and _is_leading_modifier(tokens[0]) and " ".join(tokens) not in gaz.lexicon():
+    whole = " ".join(tokens)
+    if (len(tokens) > 1 and _is_leading_modifier(tokens[0]) and whole not in gaz.lexicon()
+            and whole not in gaz.companies()):  # "General Motors"
         titles = 0
         while len(tokens) > titles + 1 and _is_leading_modifier(tokens[titles]):
             titles += 1

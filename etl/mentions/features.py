@@ -21,7 +21,7 @@ from etl.mentions.rules import rules
 _R = rules()
 _DIGIT = re.compile(r"\d")
 _SHAPE_RUNS = re.compile(r"(.)\1+")
-_SPORT_WORDS_NEEDED = 4
+_SPORT_WORDS_NEEDED = 2
 _ROLES = _R.person_titles | _R.role_words
 
 
@@ -50,6 +50,8 @@ def name_features(tokens: tuple[str, ...]) -> tuple[str, ...]:
         f.append(f"place{tier}")
     elif n > 1 and first in _R.compass and tiers.get(" ".join(tokens[1:])) == 1:
         f.append("compass+place1")
+    elif n > 1 and last in _R.compass and " ".join(tokens[:-1]) in tiers:
+        f.append("place+compass")  # constituencies: "Derby North", "Leicester South"
     elif n > 1 and any(tiers.get(t) == 1 for t in tokens):
         f.append("has_place1")
     if surface in gaz.companies():
@@ -85,7 +87,7 @@ def name_features(tokens: tuple[str, ...]) -> tuple[str, ...]:
         f.append("place_cue")
     if first in _R.honorifics_kept:
         f.append("peerage")
-    if all(t in _R.person_titles or t in _R.role_words for t in tokens):
+    if all(t in _R.person_titles or t in _R.role_words or t in _R.honorifics_kept for t in tokens):
         f.append("all_titles")
     if n > 1 and last in _R.roman_numerals:
         f.append("roman_last")
@@ -101,13 +103,16 @@ def _lexicon_type(token: str) -> str | None:
 
 @functools.cache
 def _sport_automaton() -> ahocorasick_rs.AhoCorasick:
-    return ahocorasick_rs.AhoCorasick([f" {w} " for w in sorted(_R.sport_words)])
+    return ahocorasick_rs.AhoCorasick([f" {w}" for w in sorted(_R.sport_words)])
 
 
 def is_sports_report(text: str) -> bool:
-    """Several words of sports reports (written lower-case, as in running text): place names
-    there often stand for teams."""
-    found = {m[0] for m in _sport_automaton().find_matches_as_indexes(text, overlapping=True)}
+    """Several distinct words of sports reports (written lower-case, as in running text): place
+    names there often stand for teams."""
+    found = set()
+    for pattern, _, end in _sport_automaton().find_matches_as_indexes(text, overlapping=True):
+        if end == len(text) or not text[end].isalpha():
+            found.add(pattern)
     return len(found) >= _SPORT_WORDS_NEEDED
 
 
