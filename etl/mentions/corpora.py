@@ -54,7 +54,8 @@ class Example:
 def read_conll(path: Path, token_column: int, tag_column: int, source: str,
                doc_marker: str | None = None) -> Iterator[Document]:
     """Documents of a token-per-line file: blank lines end sentences (one paragraph each);
-    `doc_marker` lines (or, without one, every sentence) start a new document."""
+    lines holding `doc_marker` start a new document; without a marker every sentence is a
+    document (tweets), and with an empty one the whole file is."""
     sentences: list[list[tuple[str, str]]] = []
     sentence: list[tuple[str, str]] = []
 

@@ -14,15 +14,15 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from etl.mentions import gazetteer
 from etl.mentions.candidates import names_in_run
 from etl.mentions.classify import LABELS, WEIGHTS_FILE
-from etl.mentions.gazetteer import COMMON_WORDS_FILE, FIRST_NAMES_FILE
 from etl.mentions.corpora import Document, Example, examples, read_conll, read_gold
+from etl.mentions.gazetteer import COMMON_WORDS_FILE, FIRST_NAMES_FILE
 
 PROJECT = Path(__file__).resolve().parents[2]
 TUNE_GOLD = PROJECT / "tests" / "data" / "bbc_tune.jsonl"
@@ -43,13 +43,15 @@ class Source:
     name: str
     licence: str
     share_alike: bool
-    read: callable
+    read: Callable[..., Iterator[Document]]  # (shared folder, held-out pattern) -> documents
 
 
-def _conll(pattern: str, token: int, tag: int, marker: str | None = None):
+def _conll(patterns: tuple[str, ...], token: int, tag: int, marker: str | None = None):
+    """A reader of token-per-line files under `ner/`; `marker` as in `read_conll`."""
     def read(shared: Path, held_out: re.Pattern[str] | None = None) -> Iterator[Document]:
-        for path in sorted((shared / "ner").glob(pattern)):
-            yield from read_conll(path, token, tag, path.relative_to(shared / "ner").as_posix(), marker)
+        for pattern in patterns:
+            for path in sorted((shared / "ner").glob(pattern)):
+                yield from read_conll(path, token, tag, path.relative_to(shared / "ner").as_posix(), marker)
     return read
 
 
@@ -62,17 +64,16 @@ def _news(shared: Path, held_out: re.Pattern[str] | None) -> Iterator[Document]:
             yield doc
 
 
+_RE3D_OPEN = tuple(f"re3d/{folder}/*.conll" for folder in (
+    "UK_Government", "US_State_Department", "CENTCOM", "Australian_Department_of_Foreign_Affairs"))
 SOURCES = (
-    Source("wikigold", "CC BY 4.0", False, _conll("wikigold/wikigold.conll.txt", 0, 1, "-DOCSTART-")),
-    Source("wnut17", "CC BY 4.0", False, _conll("wnut17/*.conll", 0, 1)),
-    Source("wnut17-test", "CC BY 4.0", False, _conll("wnut17/emerging.test.annotated", 0, 1)),
-    Source("btc", "CC BY 4.0", False, _conll("btc/*.conll", 0, 1)),
-    Source("re3d-open", "OGL v3 / public domain / CC BY 3.0 AU", False,
-           lambda shared, held_out=None: (d for folder in ("UK_Government", "US_State_Department", "CENTCOM",
-                                            "Australian_Department_of_Foreign_Affairs")
-                           for d in _conll(f"re3d/{folder}/*.conll", 0, 1, "\x00")(shared))),
-    Source("re3d-wikipedia", "CC BY-SA 3.0", True, _conll("re3d/Wikipedia/*.conll", 0, 1, "\x00")),
-    Source("uner-en-ewt", "CC BY-SA 4.0", True, _conll("uner_en_ewt/*.iob2", 1, 2, "# newdoc")),
+    Source("wikigold", "CC BY 4.0", False, _conll(("wikigold/wikigold.conll.txt",), 0, 1, "-DOCSTART-")),
+    Source("wnut17", "CC BY 4.0", False, _conll(("wnut17/*.conll",), 0, 1)),
+    Source("wnut17-test", "CC BY 4.0", False, _conll(("wnut17/emerging.test.annotated",), 0, 1)),
+    Source("btc", "CC BY 4.0", False, _conll(("btc/*.conll",), 0, 1)),
+    Source("re3d-open", "OGL v3 / public domain / CC BY 3.0 AU", False, _conll(_RE3D_OPEN, 0, 1, "")),
+    Source("re3d-wikipedia", "CC BY-SA 3.0", True, _conll(("re3d/Wikipedia/*.conll",), 0, 1, "")),
+    Source("uner-en-ewt", "CC BY-SA 4.0", True, _conll(("uner_en_ewt/*.iob2",), 1, 2, "# newdoc")),
     Source("bbc-news-tune", "this project's annotations of BBC articles (research use)", False, _news),
 )
 #: The shipped word lists are derived from the CC BY corpora only, so they ship under their terms.
