@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import ahocorasick_rs
-from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 from etl.mentions import gazetteer as gaz
 from etl.mentions.candidates import ACRONYM, DERIVED_SUFFIX, Candidate, read_context, read_evidence
@@ -116,7 +116,8 @@ def is_sports_report(text: str) -> bool:
     return len(found) >= _SPORT_WORDS_NEEDED
 
 
-class ArticleContext(NamedTuple):
+@dataclass
+class ArticleContext:
     """What the features of one name need to know about the rest of its article."""
 
     folded: str  # the article's matching form
@@ -124,6 +125,11 @@ class ArticleContext(NamedTuple):
     lasts: frozenset[str]  # last and first words of its longer candidates
     firsts: frozenset[str]
     sport: bool  # reads like a sports report
+
+    @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """Its words as written, split at spaces: read once, when a name first asks."""
+        return frozenset(self.folded.split())
 
 
 def article_context(candidates: Sequence[Candidate], folded: str) -> ArticleContext:
@@ -136,8 +142,9 @@ def article_context(candidates: Sequence[Candidate], folded: str) -> ArticleCont
 
 def context_features(mentions: Iterable[Candidate], article: ArticleContext) -> set[str]:
     """Features of one name's mentions in an article, pooled: the word before and after each
-    mention, cues, whether a name seen only at sentence starts is also written lower-case, whether it is part of a longer name there; in a sports report, the place tier and
-    context words are also seen together with "sport"."""
+    mention, cues, whether a name seen only at sentence starts is also written lower-case,
+    whether it is part of a longer name there; in a sports report, the place tier and context
+    words are also seen together with "sport"."""
     f: set[str] = set()
     count, initial_only = 0, True
     tokens: tuple[str, ...] = ()
@@ -170,7 +177,7 @@ def context_features(mentions: Iterable[Candidate], article: ArticleContext) -> 
     if len(tokens) == 1:
         word = tokens[0]
         lower = word.lower()
-        if initial_only and lower != word and f" {lower} " in folded:
+        if initial_only and lower != word and lower in article.words:
             f.add("also_lower")  # capitalised only for opening a sentence
         if word in article.lasts:
             f.add("last_of_longer")
