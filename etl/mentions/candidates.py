@@ -151,11 +151,46 @@ def names_in_run(
     (`quoted`) keeps a common first word: "the 'Blue Labour' project"."""
     names = []
     for start, end, tokens in _split_sequence(run):
-        dropped, tokens, honorific, sentence_initial, entry = _trim(tokens, initial and start == 0, quoted)
-        if not tokens or (sentence_initial and not quoted and entry is None and _ordinary_opening_word(tokens)):
-            continue
-        names.append((start + dropped, end, tokens, honorific, sentence_initial, entry))
+        for piece_start, piece_end, piece, titled in _split_at_inner_title(start, end, tokens):
+            opening = initial and piece_start == 0
+            dropped, piece, honorific, sentence_initial, entry = _trim(piece, opening, quoted)
+            if not piece or (sentence_initial and not quoted and entry is None and _ordinary_opening_word(piece)):
+                continue
+            names.append((piece_start + dropped, piece_end, piece, honorific or titled, sentence_initial, entry))
     return tuple(names)
+
+
+def _split_at_inner_title(start: int, end: int, tokens: tuple[str, ...]):
+    """(start, end, words, a title stood before) of the parts of a name: one with a title and a
+    first name or peerage inside it is two ("Wales Secretary Peter Hain" -> "Wales", "Peter
+    Hain"; "Tory Treasurer Lord Ashcroft" -> "Lord Ashcroft"); the title itself is dropped."""
+    for i in range(1, len(tokens) - 1):
+        if not (gaz.is_first_name(tokens[i]) or tokens[i] in _R.honorifics_kept):
+            continue
+        head = _title_start(tokens, i)
+        if head is None:
+            continue
+        while head and (earlier := _title_start(tokens, head)) is not None:
+            head = earlier
+        name_start = start + sum(len(t) + 1 for t in tokens[:i])
+        parts = [(name_start, end, tokens[i:], True)]
+        if head:
+            parts.insert(0, (start, start + len(" ".join(tokens[:head])), tokens[:head], False))
+        return parts
+    return [(start, end, tokens, False)]
+
+
+def _title_start(tokens: tuple[str, ...], i: int) -> int | None:
+    """Where a title or party adjective ending just before position `i` starts ("Secretary",
+    "Liberal Democrat", "Tory"), or None."""
+    if tokens[i - 1] in _R.person_titles:
+        return i - 1
+    lexicon = gaz.lexicon()
+    for j in range(i):
+        entry = lexicon.get(" ".join(tokens[j:i]))
+        if entry is not None and entry.adjectival:
+            return j
+    return None
 
 
 def _is_connector(word: str) -> bool:
