@@ -11,6 +11,7 @@ import pytest
 
 from etl.articles import split_articles
 from etl.mentions import gazetteer
+from etl.mentions.classify import WeightsError, load_model
 from etl.mentions.extract import extract_mentions
 from etl.mentions.rules import DATA, LANGUAGE, RuleDataError, load_rules
 from etl.mentions.version import extractor_version
@@ -112,6 +113,17 @@ def test_version_follows_rule_data_and_weights(tmp_path: Path):
         after = extractor_version(package)
         assert after != before, changed
         before = after
+
+
+def test_weights_file_problems_name_the_file(tmp_path: Path):
+    assert load_model(DATA / LANGUAGE / "weights.json").weights["bias"]
+    broken = tmp_path / "weights.json"
+    broken.write_text('{"labels": ["NONE", "PERSON"], "weights": {}}', encoding="utf-8")
+    with pytest.raises(WeightsError, match=f"{broken}: labels"):
+        load_model(broken)
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(WeightsError, match="cannot read the weights"):
+        load_model(broken)
 
 
 def test_place_tiers():

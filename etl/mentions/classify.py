@@ -30,7 +30,9 @@ class Model:
 
     weights: dict[str, tuple[float, ...]]
 
-    def scores(self, features: Sequence[str] | set[str], base: tuple[float, ...] = (0.0,) * len(LABELS)) -> list[float]:
+    def scores(self, features: Sequence[str] | set[str],
+               base: tuple[float, ...] = (0.0,) * len(LABELS)) -> list[float]:
+        """One score per label: `base` (the name's own, precomputed) plus every known feature's weights."""
         total = list(base)
         get = self.weights.get
         for feature in features:
@@ -41,10 +43,6 @@ class Model:
                 total[2] += w[2]
                 total[3] += w[3]
         return total
-
-    def predict(self, features: Sequence[str] | set[str]) -> str:
-        scores = self.scores(features)
-        return LABELS[scores.index(max(scores))]
 
 
 def load_model(path: Path) -> Model:
