@@ -32,6 +32,12 @@ def _shape(word: str) -> str:
 
 
 def _context_word(word: str) -> str:
+    """A context word as a feature: digits as 0, and a handle, hashtag or link by its kind only
+    (they never recur in news, and the weights keep no one's user name)."""
+    if word[0] in "@#":
+        return word[0]
+    if word.startswith(("http", "www")):
+        return "link"
     return _DIGIT.sub("0", word) if _DIGIT.search(word) else word
 
 
