@@ -284,7 +284,8 @@ def _trim(tokens: tuple[str, ...], initial: bool,
     honorific, dropped = False, 0
     while tokens and (tokens[0] in _R.leading_words or tokens[0] in _R.honorifics_dropped or tokens[0][0].islower()
                       or (initial and not quoted and _common_word_opening(tokens))):
-        if len(tokens) > 1 and tokens[0][0].isupper() and gaz.place_tiers().get(" ".join(tokens)) == 1:
+        whole = gaz.as_written(" ".join(tokens))
+        if len(tokens) > 1 and tokens[0][0].isupper() and gaz.place_tiers().get(whole) == 1:
             break  # "New York", "The Hague": the leading word belongs to a well-known place name
         honorific |= tokens[0] in _R.honorifics_dropped
         initial = False  # what follows is capitalised for being a name
@@ -313,8 +314,9 @@ def _ordinary_opening_word(tokens: tuple[str, ...]) -> bool:
     if len(tokens) != 1:
         return False
     word = tokens[0]
-    return (word.lower() in gaz.common_words() and not gaz.is_first_name(word) and word not in gaz.surnames()
-            and word not in gaz.place_tiers() and word not in gaz.companies())
+    known = gaz.as_written(word)
+    return (word.lower() in gaz.common_words() and not gaz.is_first_name(known) and known not in gaz.surnames()
+            and known not in gaz.place_tiers() and known not in gaz.companies())
 
 
 def _common_word_opening(tokens: tuple[str, ...]) -> bool:
@@ -326,7 +328,7 @@ def _common_word_opening(tokens: tuple[str, ...]) -> bool:
     first = tokens[0]
     if first.lower() not in gaz.common_words() or gaz.is_first_name(first) or first in _R.honorifics_kept:
         return False
-    whole = " ".join(tokens)
+    whole = gaz.as_written(" ".join(tokens))
     if whole in gaz.lexicon() or whole in gaz.place_tiers() or whole in gaz.companies():
         return False
     return not (len(tokens) == 2 and tokens[1].lower() in gaz.common_words())

@@ -117,10 +117,13 @@ def _one_word_last(item: tuple[tuple[str, ...], list[Candidate]]) -> bool:
 
 @functools.lru_cache(maxsize=200_000)
 def _decide(tokens: tuple[str, ...], label: str) -> tuple[str | None, str]:
-    """(type, canonical name) of a name from its label: a lexicon place keeps its canonical
-    name; plural acronyms are singular ("NGOs" -> "NGO")."""
+    """(type, canonical name) of a name from its label: a place in capitals as usually written
+    ("LONDON" -> "London"); a lexicon place keeps its canonical name; plural acronyms are
+    singular ("NGOs" -> "NGO")."""
     entity_type = None if label == "NONE" else label
     name = " ".join(tokens)
+    if entity_type == "PLACE" and gaz.as_written(name) in gaz.place_tiers():
+        name = gaz.as_written(name)
     entry = gaz.lexicon().get(name)
     if entry is not None and entity_type == entry.entity_type:
         name = entry.canonical

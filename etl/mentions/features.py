@@ -51,7 +51,8 @@ def name_features(tokens: tuple[str, ...]) -> tuple[str, ...]:
          f"suf3={last[-3:].lower()}", f"shape={'_'.join(_shape(t) for t in tokens[:3])}"]
     f += [f"w={t.lower()}" for t in tokens[1:-1]]
     tiers = gaz.place_tiers()
-    tier = tiers.get(surface)
+    known = gaz.as_written(surface)  # "LONDON" in a newswire dateline is London
+    tier = tiers.get(known)
     if tier:
         f.append(f"place{tier}")
     elif n > 1 and first in _R.compass and tiers.get(" ".join(tokens[1:])) == 1:
@@ -60,7 +61,7 @@ def name_features(tokens: tuple[str, ...]) -> tuple[str, ...]:
         f.append("place+compass")  # constituencies: "Derby North", "Leicester South"
     elif n > 1 and any(tiers.get(t) == 1 for t in tokens):
         f.append("has_place1")
-    if surface in gaz.companies():
+    if known in gaz.companies():
         f.append("company")
     entry = gaz.lexicon().get(surface)
     if entry is not None:

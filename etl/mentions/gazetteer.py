@@ -118,6 +118,12 @@ def surnames() -> frozenset[str]:
     return _census_names("dist.all.last", _SURNAME_RANKS)
 
 
+def as_written(surface: str) -> str:
+    """A name in capitals ("LONDON", "NEW YORK" in a newswire dateline) as usually written, for
+    looking it up in the lists."""
+    return surface.title() if len(surface) > 3 and surface.isupper() else surface
+
+
 def is_first_name(token: str) -> bool:
     return token in first_names()
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from etl.mentions.candidates import Candidate
 from etl.mentions.gazetteer import is_first_name, place_tiers
 
+_LEGAL_ENDINGS = frozenset("Plc plc PLC Ltd Inc Corp Co AG SA NV GmbH LLC LLP Group Holdings".split())
 _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 
 
@@ -44,21 +45,26 @@ def agree_people(candidates: Sequence[Candidate]) -> None:
 
 
 def resolve_organisations(candidates: Sequence[Candidate]) -> None:
-    """A one-word organisation that is the last word of exactly one longer organisation named in
-    the article is that organisation ("Manchester United" ... "United"), unless the word is a
-    place of its own."""
+    """A one-word name that is the last word of exactly one longer organisation named in the
+    article, legal endings aside, is that organisation ("Manchester United" ... "United",
+    "Royal Dutch Shell Plc" ... "Shell"), unless it is a person or a well-known place."""
     by_last: dict[str, set[str]] = {}
     for c in candidates:
         if c.entity_type == "ORG" and len(c.tokens) > 1 and c.entry is None:
-            by_last.setdefault(c.tokens[-1], set()).add(c.entity_name or c.surface)
+            words = list(c.tokens)
+            while len(words) > 1 and words[-1] in _LEGAL_ENDINGS:
+                words.pop()
+            if len(words) > 1:
+                by_last.setdefault(words[-1], set()).add(c.entity_name or c.surface)
     if not by_last:
         return
     places = place_tiers()
     for c in candidates:
-        if len(c.tokens) == 1 and c.entity_type == "ORG" and c.entry is None and c.tokens[0] not in places:
+        if (len(c.tokens) == 1 and c.entity_type in ("ORG", "PLACE") and c.entry is None
+                and places.get(c.tokens[0]) != 1):
             names = by_last.get(c.tokens[0])
             if names and len(names) == 1:
-                c.entity_name = next(iter(names))
+                c.entity_type, c.entity_name = "ORG", next(iter(names))
 
 
 def resolve_people(candidates: Sequence[Candidate]) -> None:
