@@ -1,5 +1,6 @@
 """Within-article resolution of typed candidates: acronyms to the names they abbreviate, surnames
-and first names to the nearest full name."""
+and first names to the nearest full name, a company's short name to its full name, and full
+names to agree with the surname used alone."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Sequence
 
 from etl.mentions.candidates import Candidate
 from etl.mentions.gazetteer import is_first_name, place_tiers
+from etl.mentions.rules import rules
 
-_LEGAL_ENDINGS = frozenset("Plc plc PLC Ltd Inc Corp Co AG SA NV GmbH LLC LLP Group Holdings".split())
 _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 
 
@@ -35,7 +36,8 @@ def agree_people(candidates: Sequence[Candidate]) -> None:
     """A full name opening with a first name whose surname the article also uses alone, as a
     person, is that person ("Jeremy Corbyn's team" ... "Corbyn said"), whatever its own
     contexts suggested."""
-    alone = {c.tokens[0] for c in candidates if len(c.tokens) == 1 and c.entity_type == "PERSON" and not c.from_lexicon}
+    alone = {c.tokens[0] for c in candidates
+             if len(c.tokens) == 1 and c.entity_type == "PERSON" and not c.from_lexicon}
     if not alone:
         return
     for c in candidates:
@@ -52,7 +54,7 @@ def resolve_organisations(candidates: Sequence[Candidate]) -> None:
     for c in candidates:
         if c.entity_type == "ORG" and len(c.tokens) > 1 and c.entry is None:
             words = list(c.tokens)
-            while len(words) > 1 and words[-1] in _LEGAL_ENDINGS:
+            while len(words) > 1 and words[-1] in rules().legal_endings:
                 words.pop()
             if len(words) > 1:
                 by_last.setdefault(words[-1], set()).add(c.entity_name or c.surface)

@@ -49,6 +49,7 @@ class Rules:
     reporting_verbs: frozenset[str]
     person_roles: frozenset[str]
     sport_words: frozenset[str]
+    legal_endings: frozenset[str]
 
     @functools.cached_property
     def skipped_words(self) -> frozenset[str]:
