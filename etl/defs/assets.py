@@ -274,7 +274,9 @@ def _classifier_mix(per_file: pl.DataFrame, by_type: pl.DataFrame) -> dict:
 def _reference_mix(context: dg.AssetExecutionContext) -> dict | None:
     """The mix of the last load large enough to compare with, as the previous load recorded it."""
     event = context.instance.get_latest_materialization_event(context.asset_key)
-    entry = event.asset_materialization.metadata.get("classifier_reference") if event and event.asset_materialization else None
+    if event is None or event.asset_materialization is None:
+        return None
+    entry = event.asset_materialization.metadata.get("classifier_reference")
     return entry.value if entry is not None else None
 
 

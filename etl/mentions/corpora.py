@@ -28,7 +28,8 @@ TYPE_OF_TAG = {
     "LOC": "PLACE", "location": "PLACE", "Location": "PLACE",
 }
 _TITLES = rules().honorifics_kept | rules().person_titles
-_NO_SPACE_BEFORE = frozenset({",", ".", ":", ";", "!", "?", ")", "]", "%", "'s", "n't", "'", "'re", "'ll", "'ve", "'m", "'d"})
+_NO_SPACE_BEFORE = frozenset({",", ".", ":", ";", "!", "?", ")", "]", "%",
+                              "'s", "n't", "'", "'re", "'ll", "'ve", "'m", "'d"})
 _NO_SPACE_AFTER = frozenset({"(", "["})
 
 

@@ -66,7 +66,8 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph], tally: Counter 
     return _mentions(text, paragraphs, breaks, found)
 
 
-def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int], candidates: list[Candidate]) -> list[Mention]:
+def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int],
+              candidates: list[Candidate]) -> list[Mention]:
     """Typed candidates as mentions, with their sentence and quotation: one sweep, as both are in text order."""
     quotes = _quote_spans(text, paragraphs)
     quote, quote_count, break_count, paragraph_count = 0, len(quotes), len(breaks), len(paragraphs)

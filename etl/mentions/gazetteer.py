@@ -92,7 +92,8 @@ def common_words() -> frozenset[str]:
 
 
 def read_word_lines(path: Path) -> frozenset[str]:
-    return frozenset(line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def _census_names(file: str, limit: int | None = None) -> frozenset[str]:
