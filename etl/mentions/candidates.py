@@ -24,7 +24,7 @@ _SEQUENCE = re.compile(
     rf"[{_UPPER}](?<![\w.][{_UPPER}]){_AFTER_CAPITAL}(?:(?:{_CONNECTOR})? {_TOKEN})*"
     r"(?:(?:(?<=Radio)|(?<=Channel)|(?<=News)) \d{1,2}(?![\d,.]?\d))?"  # "BBC Radio 4", "Channel 4"
 )
-START = operator.attrgetter("start")
+_START = operator.attrgetter("start")
 _EVENT_AFTER = re.compile(r"'s? (?:[A-Z][\w]+ )*(?:Day|Week|Month|Festival|Awards?|Cup|Prize)\b")
 DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists|ness|ic|ics)$")
 _DEMONYM = re.compile(r"(?:ian|ean|ish|ese|ic|man|woman)$")
@@ -375,4 +375,4 @@ def _longest_first(sequence: list[Candidate], lexicon: list[Candidate], length: 
             continue
         taken[c.start : c.end] = b"\x01" * (c.end - c.start)
         uncontested.append(c)
-    return sorted(uncontested, key=START)
+    return sorted(uncontested, key=_START)

@@ -48,8 +48,6 @@ class Document:
 class Example:
     features: tuple[str, ...]
     label: str
-    source: str
-    name: str
 
 
 def read_conll(path: Path, token_column: int, tag_column: int, source: str,
@@ -153,7 +151,7 @@ def examples(doc: Document) -> Iterator[Example]:
     for tokens, group, context in article_features(found, folded):
         label = _label(doc, tokens, group)
         if label is not None:
-            yield Example(name_features(tokens) + tuple(sorted(context)), label, doc.source, " ".join(tokens))
+            yield Example(name_features(tokens) + tuple(sorted(context)), label)
 
 
 def _label(doc: Document, tokens: tuple[str, ...], group: list[Candidate]) -> str | None:

@@ -57,10 +57,6 @@ class Rules:
         return self.leading_words | self.stop_tokens
 
     @functools.cached_property
-    def not_surnames(self) -> frozenset[str]:
-        return self.org_cues | self.role_words | self.person_titles | self.place_cues
-
-    @functools.cached_property
     def person_after(self) -> re.Pattern[str]:
         """Context that marks the name it follows as a person: "X, who", "X said", "X, the party's director"."""
         verbs = "|".join(sorted(self.reporting_verbs))
