@@ -83,9 +83,11 @@ class Scan:
         return before[-1] in ".!?:;-" if before else window_start == para_start
 
 
-def candidates(scan: Scan) -> list[Candidate]:
-    """Non-overlapping candidates in text order, lexicon entries already typed."""
-    return _longest_first(_sequence_candidates(scan), _lexicon_candidates(scan), len(scan.folded))
+def candidates(folded: str, paragraphs: Sequence[Paragraph]) -> list[Candidate]:
+    """Non-overlapping candidates of an article (its matching form and paragraphs) in text order,
+    lexicon entries already typed."""
+    scan = Scan(folded, paragraphs, [p.start for p in paragraphs])
+    return _longest_first(_sequence_candidates(scan), _lexicon_candidates(scan), len(folded))
 
 
 def read_context(folded: str, c: Candidate) -> tuple[str, str]:

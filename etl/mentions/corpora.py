@@ -15,7 +15,7 @@ from pathlib import Path
 
 from etl.articles import Paragraph, matching_form, split_articles
 from etl.ingest import decode
-from etl.mentions.candidates import Candidate, Scan, candidates
+from etl.mentions.candidates import Candidate, candidates
 from etl.mentions.classify import article_features
 from etl.mentions.features import name_features
 from etl.mentions.rules import rules
@@ -147,7 +147,7 @@ def examples(doc: Document) -> Iterator[Example]:
     if not doc.paragraphs:
         return
     folded = matching_form(doc.text)
-    found = candidates(Scan(folded, doc.paragraphs, [p.start for p in doc.paragraphs]))
+    found = candidates(folded, doc.paragraphs)
     for tokens, group, context in article_features(found, folded):
         label = _label(doc, tokens, group)
         if label is not None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from etl.articles import Paragraph, matching_form
-from etl.mentions.candidates import Candidate, Scan, candidates
+from etl.mentions.candidates import Candidate, candidates
 from etl.mentions.classify import type_candidates
 from etl.mentions.resolve import agree_people, define_acronyms, resolve_organisations, resolve_people
 
@@ -47,7 +47,7 @@ def typed_candidates(text: str, paragraphs: Sequence[Paragraph],
                      tally: Counter | None = None) -> tuple[str, list[Candidate]]:
     """(matching form of the text, its candidates typed and resolved; None for not-an-entity)."""
     folded = matching_form(text)
-    found = candidates(Scan(folded, paragraphs, [p.start for p in paragraphs]))
+    found = candidates(folded, paragraphs)
     type_candidates(found, folded, tally)
     define_acronyms(folded, found)
     agree_people(found)
