@@ -83,26 +83,24 @@ COMMON_WORDS_HEADER = f"words written lower-case at least {COMMON_WORD_MIN} time
 FIRST_NAMES_HEADER = f"first words of people's names seen at least {FIRST_NAME_MIN} times in {_FROM}"
 
 
-def common_words(sources: Iterable[Source], shared: Path) -> list[str]:
-    """Words seen lower-case at least COMMON_WORD_MIN times in the given corpora (their token
-    text only), for recognising a sentence's capitalised first word as an ordinary word."""
+def common_words(docs: Iterable[Document]) -> list[str]:
+    """Words seen lower-case at least COMMON_WORD_MIN times in the documents (their token text
+    only), for recognising a sentence's capitalised first word as an ordinary word."""
     counts: Counter = Counter()
-    for source in sources:
-        for doc in source.read(shared):
-            counts.update(w for w in _WORD.findall(doc.text) if w.islower() and len(w) >= COMMON_WORD_MIN_LENGTH)
+    for doc in docs:
+        counts.update(w for w in _WORD.findall(doc.text) if w.islower() and len(w) >= COMMON_WORD_MIN_LENGTH)
     return sorted(w for w, n in counts.items() if n >= COMMON_WORD_MIN)
 
 
-def first_names_seen(sources: Iterable[Source], shared: Path, common: set[str]) -> list[str]:
-    """First words of people's names of two or more words in the given corpora, seen at least
+def first_names_seen(docs: Iterable[Document], common: set[str]) -> list[str]:
+    """First words of people's names of two or more words in the documents, seen at least
     FIRST_NAME_MIN times and never as a common word."""
     counts: Counter = Counter()
-    for source in sources:
-        for doc in source.read(shared):
-            for start, end, kind in doc.spans:
-                words = doc.text[start:end].split()
-                if kind == "PERSON" and len(words) > 1 and _NAME.fullmatch(words[0]):
-                    counts[words[0]] += 1
+    for doc in docs:
+        for start, end, kind in doc.spans:
+            words = doc.text[start:end].split()
+            if kind == "PERSON" and len(words) > 1 and _NAME.fullmatch(words[0]):
+                counts[words[0]] += 1
     return sorted(w for w, n in counts.items() if n >= FIRST_NAME_MIN and w.lower() not in common)
 
 
@@ -169,9 +167,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     sources = [s for s in SOURCES if not (args.no_share_alike and s.share_alike)]
-    open_sources = [s for s in sources if s.name in WORD_LIST_SOURCES]
-    words = common_words(open_sources, args.shared)
-    names = first_names_seen(open_sources, args.shared, set(words))
+    open_docs = [doc for s in sources if s.name in WORD_LIST_SOURCES for doc in s.read(args.shared)]
+    words = common_words(open_docs)
+    names = first_names_seen(open_docs, set(words))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for path, header, lines in ((COMMON_WORDS_FILE, COMMON_WORDS_HEADER, words),
                                 (FIRST_NAMES_FILE, FIRST_NAMES_HEADER, names)):
