@@ -2,6 +2,7 @@
 
 import dataclasses
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -177,3 +178,35 @@ def test_identical_files_load_once_each_without_duplicate_rows(tmp_path: Path, l
     rows = _query(db, "SELECT source_file, article_index, title FROM articles WHERE source_file LIKE '002%' ORDER BY 1")
     assert rows == [("002_a314f3057370094f.txt", 1, "Rearguard action by the far-Left"),
                     ("002_copy.txt", 1, "Rearguard action by the far-Left")]
+
+
+def test_a_text_in_two_files_keeps_each_files_date_whatever_the_load_order(tmp_path: Path):
+    """The date belongs to the occurrence: loading the files one by one gives the rows a
+    clean build of both gives."""
+    body = "Corbyn backs free movement\n\nJeremy Corbyn met Labour members in Leeds on Monday.\n"
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "b.txt").write_text(" date 2018-01-02 " + body, encoding="utf-8")
+    stage, incremental, clean = Stage(tmp_path / "stage"), tmp_path / "incremental.duckdb", tmp_path / "clean.duckdb"
+    load.publish(incremental, _batch(stage, landing))
+    (landing / "a.txt").write_text(" date 2017-08-07 " + body, encoding="utf-8")
+    load.publish(incremental, _batch(stage, landing))
+    load.publish(clean, _batch(stage, landing))
+    query = "SELECT source_file, article_id, published_date::VARCHAR, title FROM articles ORDER BY 1"
+    rows = _query(incremental, query)
+    assert [(r[0], r[2]) for r in rows] == [("a.txt", "2017-08-07"), ("b.txt", "2018-01-02")]
+    assert rows[0][1] == rows[1][1]  # one text, one article id
+    assert rows == _query(clean, query)
+
+
+def test_the_published_file_holds_only_documented_objects_with_every_column_described(tmp_path: Path, landing: Path):
+    db = tmp_path / "w.duckdb"
+    load.publish(db, _batch(Stage(tmp_path / "stage"), landing))
+    views = {name for (name,) in _query(db, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
+    documented = set(re.findall(r"^CREATE OR REPLACE VIEW (\w+)", load.sql_file("views.sql"), re.MULTILINE))
+    assert views == documented and "articles" in views  # nothing pointing at staging paths
+    undescribed = _query(db, "SELECT table_name, column_name FROM duckdb_columns() "
+                             "WHERE table_name IN (SELECT unnest(?)) AND coalesce(comment, '') = ''", [sorted(views)])
+    assert undescribed == []
+    shutil.rmtree(tmp_path / "stage")  # the published file needs nothing from staging
+    assert _query(db, "SELECT count(*) FROM articles") == [(8,)]

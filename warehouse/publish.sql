@@ -66,7 +66,7 @@ DELETE FROM dim_source_file WHERE (SELECT purge_deleted FROM batch_meta) AND sta
 -- bounded however large the texts are.
 INSERT INTO dim_article
 SELECT stable_key('article', first.text_hash), first.text_hash, a.article_id,
-       a.title, a.standfirst, a.byline, a.captions, a.body, a.text, a.published_date
+       a.title, a.standfirst, a.byline, a.captions, a.body, a.text
 FROM batch_articles a
 JOIN (
     SELECT text_hash, min(source_file) AS source_file, arg_min(article_index, source_file) AS article_index

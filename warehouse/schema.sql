@@ -45,10 +45,9 @@ CREATE TABLE IF NOT EXISTS dim_article (
     byline          VARCHAR,
     captions        VARCHAR,
     body            VARCHAR NOT NULL,
-    text            VARCHAR NOT NULL,
-    published_date  DATE
+    text            VARCHAR NOT NULL
 );
-COMMENT ON TABLE dim_article IS 'One row per distinct article text; the same article in two files shares this row.';
+COMMENT ON TABLE dim_article IS 'One row per distinct article text; the same article in two files shares this row. What a file says about its copy (such as its publication date) belongs to the occurrence, in fact_article.';
 COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key (stable hash of text_hash).';
 COMMENT ON COLUMN dim_article.text_hash IS 'SHA-256 of the exact article text (mention offsets point into this text).';
 COMMENT ON COLUMN dim_article.article_id IS 'Content hash of the normalised article text (NFC, folded quotes and dashes, collapsed whitespace): copies that differ only in typography share it.';
@@ -58,7 +57,6 @@ COMMENT ON COLUMN dim_article.byline IS 'Author bio lines at the end of the arti
 COMMENT ON COLUMN dim_article.captions IS 'Photo captions ("... Photograph: Getty Images"), one per line.';
 COMMENT ON COLUMN dim_article.body IS 'Body paragraphs, separated by blank lines.';
 COMMENT ON COLUMN dim_article.text IS 'The whole article exactly as in the source file (after decoding); mention offsets point into it.';
-COMMENT ON COLUMN dim_article.published_date IS 'Publication date when the file carries one (a leading "date YYYY-MM-DD" line).';
 
 CREATE TABLE IF NOT EXISTS dim_entity (
     entity_key      BIGINT PRIMARY KEY,
@@ -134,7 +132,7 @@ COMMENT ON TABLE fact_article IS 'Grain: one article occurrence in a source file
 COMMENT ON COLUMN fact_article.source_file_key IS 'The file it was found in (dim_source_file).';
 COMMENT ON COLUMN fact_article.article_index IS '1-based position of the article within its file.';
 COMMENT ON COLUMN fact_article.article_key IS 'The article content (dim_article).';
-COMMENT ON COLUMN fact_article.date_key IS 'Publication date (dim_date); 0 when unknown.';
+COMMENT ON COLUMN fact_article.date_key IS 'Publication date this file gives the article (dim_date); 0 when it gives none.';
 COMMENT ON COLUMN fact_article.char_start IS 'Offset of the article start in the decoded file.';
 COMMENT ON COLUMN fact_article.char_end IS 'Offset just past the article end in the decoded file.';
 COMMENT ON COLUMN fact_article.word_count IS 'Words in the article (all paragraphs).';

@@ -9,15 +9,28 @@ SELECT
     a.standfirst,
     a.body,
     a.byline,
-    a.published_date,
+    d.full_date AS published_date,
     fa.word_count,
     a.captions,
     fa.mention_count,
     f.status AS source_status
 FROM fact_article fa
 JOIN dim_source_file f USING (source_file_key)
-JOIN dim_article a USING (article_key);
+JOIN dim_article a USING (article_key)
+JOIN dim_date d USING (date_key);
 COMMENT ON VIEW articles IS 'One row per article occurrence in a file.';
+COMMENT ON COLUMN articles.source_file IS 'The file the article occurrence was read from (its name in the landing folder).';
+COMMENT ON COLUMN articles.article_index IS 'Position of the article in its file, from 1.';
+COMMENT ON COLUMN articles.article_id IS 'Content hash of the normalised article text: copies in two files that differ only in typography or spacing share it.';
+COMMENT ON COLUMN articles.title IS 'Title, when the article has one.';
+COMMENT ON COLUMN articles.standfirst IS 'Standfirst (the summary under the title), when present.';
+COMMENT ON COLUMN articles.body IS 'Body text: the paragraphs after title and standfirst, captions and bios left out.';
+COMMENT ON COLUMN articles.byline IS 'Byline, when present.';
+COMMENT ON COLUMN articles.published_date IS 'Publication date this file gives the article (its "date YYYY-MM-DD" line); NULL when it gives none or an implausible one.';
+COMMENT ON COLUMN articles.word_count IS 'Words in the article text.';
+COMMENT ON COLUMN articles.captions IS 'Picture captions, one per line.';
+COMMENT ON COLUMN articles.mention_count IS 'Mentions of people, organisations and places in this occurrence.';
+COMMENT ON COLUMN articles.source_status IS 'Status of the file: loaded, or deleted when the file has left the landing folder.';
 
 CREATE OR REPLACE VIEW article_entities AS
 SELECT
@@ -34,12 +47,25 @@ JOIN dim_article a USING (article_key)
 JOIN dim_entity e USING (entity_key)
 GROUP BY ALL;
 COMMENT ON VIEW article_entities IS 'One row per article occurrence and entity, with how often and how it is named.';
+COMMENT ON COLUMN article_entities.source_file IS 'The file of the article occurrence.';
+COMMENT ON COLUMN article_entities.article_index IS 'Position of the article in its file, from 1.';
+COMMENT ON COLUMN article_entities.title IS 'Title of the article.';
+COMMENT ON COLUMN article_entities.entity_name IS 'Canonical name of the entity.';
+COMMENT ON COLUMN article_entities.entity_type IS 'PERSON, ORG or PLACE.';
+COMMENT ON COLUMN article_entities.mention_count IS 'Mentions of the entity in this article occurrence.';
+COMMENT ON COLUMN article_entities.surface_forms IS 'The distinct ways the article writes the entity, sorted.';
 
 CREATE OR REPLACE VIEW rejected_files AS
 SELECT source_file, reason, sha256, size_bytes, first_seen_at, last_loaded_at AS seen_at
 FROM dim_source_file
 WHERE status = 'rejected';
 COMMENT ON VIEW rejected_files IS 'Files that could not be loaded, with the reason in words.';
+COMMENT ON COLUMN rejected_files.source_file IS 'The file name in the landing folder.';
+COMMENT ON COLUMN rejected_files.reason IS 'Why it could not be loaded, in words.';
+COMMENT ON COLUMN rejected_files.sha256 IS 'SHA-256 of its bytes; NULL when it could not be read.';
+COMMENT ON COLUMN rejected_files.size_bytes IS 'Its size in bytes; NULL when unknown.';
+COMMENT ON COLUMN rejected_files.first_seen_at IS 'When a load first saw a file of this name.';
+COMMENT ON COLUMN rejected_files.seen_at IS 'When a load last looked at it.';
 
 -- Analyst views for the common questions. Each has an example in warehouse/queries/.
 
@@ -54,6 +80,13 @@ SELECT
     last_seen_date
 FROM dim_entity;
 COMMENT ON VIEW entity_summary IS 'One row per entity: mentions, articles and files mentioning it, first and last publication date seen.';
+COMMENT ON COLUMN entity_summary.entity_name IS 'Canonical name of the entity.';
+COMMENT ON COLUMN entity_summary.entity_type IS 'PERSON, ORG or PLACE.';
+COMMENT ON COLUMN entity_summary.mentions IS 'Mentions of it in all files.';
+COMMENT ON COLUMN entity_summary.articles IS 'Article occurrences mentioning it.';
+COMMENT ON COLUMN entity_summary.files IS 'Files mentioning it.';
+COMMENT ON COLUMN entity_summary.first_seen_date IS 'Earliest publication date of an article mentioning it.';
+COMMENT ON COLUMN entity_summary.last_seen_date IS 'Latest publication date of an article mentioning it.';
 
 CREATE OR REPLACE VIEW entity_mentions_by_month AS
 SELECT
@@ -70,6 +103,13 @@ JOIN dim_date d USING (date_key)
 WHERE d.full_date IS NOT NULL
 GROUP BY ALL;
 COMMENT ON VIEW entity_mentions_by_month IS 'Mentions per entity and calendar month of publication; articles without a date are left out.';
+COMMENT ON COLUMN entity_mentions_by_month.entity_name IS 'Canonical name of the entity.';
+COMMENT ON COLUMN entity_mentions_by_month.entity_type IS 'PERSON, ORG or PLACE.';
+COMMENT ON COLUMN entity_mentions_by_month.year IS 'Calendar year of publication.';
+COMMENT ON COLUMN entity_mentions_by_month.month IS 'Month of publication, 1-12.';
+COMMENT ON COLUMN entity_mentions_by_month.month_start IS 'First day of that month.';
+COMMENT ON COLUMN entity_mentions_by_month.mentions IS 'Mentions of the entity in articles published that month.';
+COMMENT ON COLUMN entity_mentions_by_month.articles IS 'Article occurrences published that month mentioning it.';
 
 CREATE OR REPLACE VIEW co_mentions AS
 WITH pairs AS (
@@ -100,6 +140,11 @@ WHERE o.canonical_name <> name
 GROUP BY ALL;
 
 COMMENT ON VIEW co_mentions IS 'Pairs of entities mentioned in the same article occurrence, with how many articles; each pair once.';
+COMMENT ON COLUMN co_mentions.entity_a IS 'Canonical name of one entity of the pair.';
+COMMENT ON COLUMN co_mentions.type_a IS 'Its type.';
+COMMENT ON COLUMN co_mentions.entity_b IS 'Canonical name of the other entity.';
+COMMENT ON COLUMN co_mentions.type_b IS 'Its type.';
+COMMENT ON COLUMN co_mentions.articles IS 'Article occurrences mentioning both.';
 
 CREATE OR REPLACE VIEW mention_context AS
 SELECT
@@ -119,6 +164,17 @@ JOIN dim_source_file f USING (source_file_key)
 JOIN dim_article a USING (article_key)
 JOIN dim_entity e USING (entity_key);
 COMMENT ON VIEW mention_context IS 'Keyword in context: every mention with the sentence around it and 60 characters either side.';
+COMMENT ON COLUMN mention_context.source_file IS 'The file of the article occurrence.';
+COMMENT ON COLUMN mention_context.article_index IS 'Position of the article in its file, from 1.';
+COMMENT ON COLUMN mention_context.title IS 'Title of the article.';
+COMMENT ON COLUMN mention_context.entity_name IS 'Canonical name of the entity mentioned.';
+COMMENT ON COLUMN mention_context.entity_type IS 'PERSON, ORG or PLACE.';
+COMMENT ON COLUMN mention_context.surface IS 'The mention as written.';
+COMMENT ON COLUMN mention_context.paragraph_role IS 'Where it stands: title, standfirst, body, bio or caption.';
+COMMENT ON COLUMN mention_context.in_quote IS 'Whether it stands inside quotation marks.';
+COMMENT ON COLUMN mention_context.sentence IS 'The sentence around the mention.';
+COMMENT ON COLUMN mention_context.left_context IS 'Up to 60 characters before the mention.';
+COMMENT ON COLUMN mention_context.right_context IS 'Up to 60 characters after the mention.';
 
 CREATE OR REPLACE VIEW mentions_by_role AS
 SELECT
@@ -134,3 +190,11 @@ FROM fact_mention m
 JOIN dim_entity e USING (entity_key)
 GROUP BY ALL;
 COMMENT ON VIEW mentions_by_role IS 'Where in the article each entity is mentioned: titles vs standfirsts vs bodies vs bios vs captions, and inside quotations.';
+COMMENT ON COLUMN mentions_by_role.entity_name IS 'Canonical name of the entity.';
+COMMENT ON COLUMN mentions_by_role.entity_type IS 'PERSON, ORG or PLACE.';
+COMMENT ON COLUMN mentions_by_role.in_titles IS 'Mentions in titles.';
+COMMENT ON COLUMN mentions_by_role.in_standfirsts IS 'Mentions in standfirsts.';
+COMMENT ON COLUMN mentions_by_role.in_bodies IS 'Mentions in body paragraphs.';
+COMMENT ON COLUMN mentions_by_role.in_bios IS 'Mentions in author or subject bios.';
+COMMENT ON COLUMN mentions_by_role.in_captions IS 'Mentions in picture captions.';
+COMMENT ON COLUMN mentions_by_role.in_quotes IS 'Mentions inside quotation marks, wherever they stand.';

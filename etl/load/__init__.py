@@ -244,8 +244,10 @@ def _fsync(path: Path) -> None:
 
 
 def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Path], schema: dict) -> None:
+    """The staged rows as a view of this connection only: a view stored in the warehouse would
+    point at staging paths that break when staging is cleaned or the file is copied elsewhere."""
     if files:
-        con.read_parquet([str(f) for f in dict.fromkeys(files)], filename=True).create_view(name)
+        con.register(name, con.read_parquet([str(f) for f in dict.fromkeys(files)], filename=True))
     else:
         con.register(name, pl.DataFrame(schema={**schema, "filename": pl.String}).to_arrow())
 
