@@ -111,6 +111,11 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
                           else "all passed" if succeeded else "not all run: the run failed"),
         f"seconds   {seconds:.1f}",
     ]
+    holder = files.get("warehouse_held_by", "nobody")
+    if holder != "nobody":
+        from etl.load import held_note
+
+        lines.append(f"note      {held_note(warehouse, holder)}")
     return "\n".join(lines)
 
 

@@ -67,6 +67,39 @@ def test_a_reader_holding_the_file_neither_blocks_the_load_nor_sees_half_of_it(t
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]
 
 
+def test_a_read_write_holder_neither_blocks_the_load_nor_goes_unexplained(tmp_path: Path, landing: Path):
+    """A DuckDB CLI opened without -readonly locks every reader out of the file; the load reads
+    what it needs from a private copy, publishes, and says who holds the file and what to do."""
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", (
+            "import duckdb, sys\n"
+            f"con = duckdb.connect({str(warehouse)!r})\n"  # read-write: an exclusive lock
+            "print('holding', flush=True)\n"
+            "sys.stdin.readline()\n"
+        )],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        unchanged = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        assert unchanged.returncode == 0, unchanged.stderr[-2000:]
+        assert "5 unchanged" in unchanged.stdout and "warehouse 8 articles" in unchanged.stdout
+        (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
+        settle(landing)
+        result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "1 new" in result.stdout and "warehouse 9 articles" in result.stdout
+        assert f"(PID {holder.pid})" in result.stdout and "-readonly" in result.stdout
+    finally:
+        holder.kill()
+        holder.wait()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]
+    assert not list(tmp_path.glob(".news.duckdb.*"))  # no private copy left behind
+
+
 @pytest.mark.slow
 def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Path, landing: Path):
     corpus = tmp_path / "corpus"

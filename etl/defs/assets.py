@@ -59,6 +59,9 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     if problem:
         raise dg.Failure(f"The warehouse {warehouse.file} cannot be written. {problem}")
     started = time.perf_counter()
+    holder = load.read_write_holder(warehouse.file) if warehouse.file.exists() else None
+    if holder:
+        context.log.warning(load.held_note(warehouse.file, holder))
     known = load.loaded_versions(warehouse.file)
     rows, in_flight = [], []
     for path in discover(landing.root):
@@ -86,6 +89,7 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
         **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted")},
         "files_refused_unread": unreadable.height,
         "files_in_flight": len(in_flight),
+        "warehouse_held_by": holder or "nobody",
         "in_flight": dg.MetadataValue.md("\n".join(f"- `{name}`" for name in in_flight) or "none"),
         "seconds": round(time.perf_counter() - started, 3),
     })
@@ -364,7 +368,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     else:
         context.log.info("Nothing new, changed or deleted: the published warehouse is left as it is")
     seconds = round(time.perf_counter() - started, 3)
-    with load.connect(warehouse.file, read_only=True) as con:
+    with load.read_published(warehouse.file) as con:
         counts = load.table_counts(con)
         columns = load.describe(con)
         top = load.top_entities(con)

@@ -99,15 +99,68 @@ def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, IntegrityRule] |
 
 @contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    # A bounded memory budget: large loads spill to disk instead of growing with the corpus.
-    config = {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT), "preserve_insertion_order": False}
-    con = duckdb.connect(str(path), read_only=read_only, config=config)
+    con = _open(path, read_only)
     try:
         yield con
     finally:
         con.close()
+
+
+def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    # A bounded memory budget: large loads spill to disk instead of growing with the corpus.
+    config = {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT), "preserve_insertion_order": False}
+    return duckdb.connect(str(path), read_only=read_only, config=config)
+
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
+
+
+def _lock_holder(exc: duckdb.Error) -> str | None:
+    """"<program> (PID n)" of the process whose read-write connection refused ours, or None."""
+    found = _LOCK_HOLDER.search(str(exc))
+    return f"{found[1]} (PID {found[2]})" if found else None
+
+
+def read_write_holder(path: Path) -> str | None:
+    """The process holding the published warehouse open read-write (a DuckDB CLI opened
+    without -readonly, a notebook), which locks every reader out; None when there is none."""
+    try:
+        _open(path, read_only=True).close()
+    except duckdb.IOException as exc:
+        return _lock_holder(exc)
+    return None
+
+
+def held_note(path: Path, holder: str) -> str:
+    """What a load tells the user when an analyst's session holds the warehouse read-write."""
+    return (f"{path} is open read-write in {holder}. A load replaces the file regardless: that session keeps "
+            "the previous load until it reconnects, and anything written there is lost. Open the warehouse "
+            "read-only (`duckdb -readonly FILE`, or `read_only=True` in Python); keep your own tables in another "
+            "database that ATTACHes it read-only.")
+
+
+@contextmanager
+def read_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published warehouse. When a read-write holder locks it,
+    to a private copy of it instead: what a load needs to read (which files are loaded, the
+    counts after a load) must never wait for an analyst's session to close."""
+    snapshot = None
+    try:
+        con = _open(path, read_only=True)
+    except duckdb.IOException as exc:
+        if _lock_holder(exc) is None:
+            raise
+        snapshot = path.with_name(f".{path.name}.{os.getpid()}.snapshot")
+        shutil.copyfile(path, snapshot)
+        con = _open(snapshot, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+        if snapshot is not None:
+            _remove(snapshot)
 
 
 def schema_version() -> str:
@@ -153,7 +206,7 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     """Every file name the warehouse knows, with the version it holds."""
     if not path.exists():
         return {}
-    with connect(path, read_only=True) as con:
+    with read_published(path) as con:
         if stored_schema_version(con) != schema_version():
             return {}  # built by another schema: everything is reloaded
         rows = con.execute(
