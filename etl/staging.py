@@ -22,6 +22,7 @@ from typing import NamedTuple, get_type_hints
 import polars as pl
 
 from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
+from etl.durable import fsync
 from etl.ingest import DecodedText, RejectedFile, decode
 from etl.mentions.extract import Mention, extract_mentions
 from etl.mentions.version import EXTRACTOR_VERSION
@@ -109,10 +110,21 @@ class Stage:
 
     def split_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
         """Outcomes already staged for these file versions."""
-        return _lookup(self.articles_dir, sha256s, SPLIT_OUTCOME_SCHEMA)
+        return _lookup(self.articles_dir, sha256s, SPLIT_OUTCOME_SCHEMA, "articles_file")
 
     def extract_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
-        return _lookup(self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA)
+        return _lookup(self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA, "mentions_file")
+
+    def remove_interrupted_writes(self) -> list[Path]:
+        """Remove the temporary files of writes whose process has died (killed mid-write);
+        those of running processes are left alone. Returns what was removed."""
+        removed = []
+        for folder in (self.articles_dir, self.mentions_dir):
+            for tmp in folder.glob(f"{_TMP_PREFIX}*") if folder.is_dir() else ():
+                if not _writer_alive(tmp.name):
+                    tmp.unlink(missing_ok=True)
+                    removed.append(tmp)
+        return removed
 
     def split_chunk(self, paths: Sequence[str]) -> list[SplitOutcome | str]:
         """Read, hash, decode and split files; a file that cannot be read gives its error instead."""
@@ -262,12 +274,40 @@ def _save_outcomes(folder: Path, chunk: str, outcomes: Sequence, schema: dict) -
     _write_atomic(folder / f"{chunk}.outcomes.parquet", frame)
 
 
-def _lookup(folder: Path, sha256s: Sequence[str], schema: dict) -> pl.DataFrame:
+def _lookup(folder: Path, sha256s: Sequence[str], schema: dict, rows_column: str) -> pl.DataFrame:
+    """Staged outcomes of these versions whose staged rows are intact. A damaged staged file
+    (cut short by a crash or a full disk) is removed with its chunk, so its files are redone
+    instead of failing every load that reads it."""
     outcome_files = sorted(folder.glob("*.outcomes.parquet")) if folder.is_dir() else []
     if not outcome_files or not sha256s:
         return pl.DataFrame(schema=schema)
-    return _read_versions(outcome_files, sha256s, schema=schema).unique(subset="sha256", keep="first",
-                                                                         maintain_order=True)
+    try:
+        outcomes = _read_versions(outcome_files, sha256s, schema=schema)
+    except pl.exceptions.ComputeError:
+        intact = [f for f in outcome_files if _intact(f) or not _discard_chunk(f)]
+        outcomes = _read_versions(intact, sha256s, schema=schema) if intact else pl.DataFrame(schema=schema)
+    damaged = [name for name in outcomes[rows_column].drop_nulls().unique().to_list() if not _intact(folder / name)]
+    for name in damaged:
+        _discard_chunk(folder / name)
+    return outcomes.filter(~pl.col(rows_column).is_in(damaged).fill_null(False)).unique(
+        subset="sha256", keep="first", maintain_order=True)
+
+
+def _intact(path: Path) -> bool:
+    """Whether a staged Parquet file is whole: its footer, which comes last, reads."""
+    try:
+        pl.read_parquet_schema(path)
+    except (OSError, pl.exceptions.ComputeError):
+        return False
+    return True
+
+
+def _discard_chunk(path: Path) -> bool:
+    """Remove a chunk's rows and outcomes (given either), so its files are staged again."""
+    chunk = path.name.split(".", 1)[0]
+    for name in (f"{chunk}.parquet", f"{chunk}.outcomes.parquet"):
+        (path.parent / name).unlink(missing_ok=True)
+    return True
 
 
 def _read_versions(files: Sequence, sha256s: Sequence[str], **read_options) -> pl.DataFrame:
@@ -276,16 +316,37 @@ def _read_versions(files: Sequence, sha256s: Sequence[str], **read_options) -> p
     return pl.read_parquet(files, **read_options).filter(pl.col("sha256").is_in(list(sha256s)))
 
 
+_TMP_PREFIX = ".tmp-"
+
+
 def _write_atomic(target: Path, frame: pl.DataFrame) -> None:
-    """Write via a temporary sibling and rename, so readers never see a partial file. Uncompressed:
-    staged files are read back once or twice, and compressing them (even with LZ4) cost more
-    time than it saved disk: 10-16% of splitting and extraction, for 1.5x the bytes."""
+    """Write via a temporary sibling, flushed to disk, and rename, so readers never see a
+    partial file and a power cut never leaves a renamed but empty one. The temporary name
+    carries the writer's PID, so a later run can tell an interrupted write from a running one.
+    Uncompressed: staged files are read back once or twice, and compressing them (even with
+    LZ4) cost more time than it saved disk."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TMP_PREFIX}{os.getpid()}-")
     os.close(fd)
     try:
         frame.write_parquet(tmp, compression="uncompressed")
+        fsync(tmp)
         os.replace(tmp, target)
+        fsync(target.parent)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _writer_alive(tmp_name: str) -> bool:
+    """Whether the process that named this temporary file is still running."""
+    pid = tmp_name.removeprefix(_TMP_PREFIX).split("-", 1)[0]
+    if not pid.isdigit():
+        return False  # named before temporary names carried a PID: no write of a running load
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    return True

@@ -143,6 +143,9 @@ def _change(previous: load.LoadedFile | None, sha256: str | None, size: int | No
 def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFrame, warehouse: Warehouse):
     started = time.perf_counter()
     stage = warehouse.stage
+    interrupted = stage.remove_interrupted_writes()
+    if interrupted:
+        context.log.info(f"Removed {len(interrupted)} temporary staged files left by loads killed while writing them")
     todo = landing_files.filter(pl.col("change").is_in(TO_PROCESS))
     cached = stage.split_outcomes(todo["sha256"].drop_nulls().to_list())
     is_cached = pl.col("sha256").is_in(cached["sha256"].implode()).fill_null(False)

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import duckdb
 import polars as pl
 
+from etl.durable import fsync
 from etl.paths import WAREHOUSE_SQL_DIR
 from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA
 
@@ -233,9 +234,9 @@ def publish(path: Path, batch: Batch) -> Published:
                 rules = _apply(con, batch)
                 con.execute("CHECKPOINT")
                 tables = table_counts(con)
-            _fsync(work)
+            fsync(work)
             os.replace(work, path)
-            _fsync(path.parent)
+            fsync(path.parent)
         except (OSError, duckdb.IOException) as exc:
             raise PublishError(f"Could not write the warehouse {path} (via {work.name}): "
                                f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged.") from exc
@@ -287,13 +288,6 @@ def _remove(path: Path) -> None:
     for candidate in (path, path.with_name(path.name + ".wal")):
         candidate.unlink(missing_ok=True)
 
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Path], schema: dict) -> None:
