@@ -115,6 +115,13 @@ def first_names() -> frozenset[str]:
 
 
 @functools.cache
+def pronoun_of_first_name() -> dict[str, str]:
+    """The pronoun news uses for someone with a first name the US Census lists for one sex only."""
+    male, female = _census_names("dist.male.first"), _census_names("dist.female.first")
+    return {**dict.fromkeys(male - female, "he"), **dict.fromkeys(female - male, "she")}
+
+
+@functools.cache
 def surnames() -> frozenset[str]:
     return _census_names("dist.all.last", _SURNAME_RANKS)
 

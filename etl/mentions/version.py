@@ -4,24 +4,17 @@ so staged mentions of another version are never published."""
 
 from __future__ import annotations
 
-import hashlib
 from importlib.metadata import version
 from pathlib import Path
+
+from etl.versioning import content_hash
 
 _PACKAGE = Path(__file__).parent
 _NAME_SOURCES = ("pycountry", "names")
 
 
 def extractor_version(package: Path = _PACKAGE) -> str:
-    digest = hashlib.sha256()
-    files = sorted(package.glob("*.py")) + sorted((package / "data").rglob("*"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode())
-            digest.update(path.read_bytes())
-    for source in _NAME_SOURCES:
-        digest.update(f"{source}=={version(source)}".encode())
-    return f"learned-{digest.hexdigest()[:12]}"
+    return f"learned-{content_hash(package, (f'{source}=={version(source)}' for source in _NAME_SOURCES))}"
 
 
 EXTRACTOR_VERSION = extractor_version()

@@ -1,0 +1,115 @@
+"""Direct quotations and their speakers: one row per rule, and the scores on annotated articles."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BBC, PROJECT, SHARED
+from etl.articles import split_articles
+from etl.ingest import decode
+from etl.mentions.extract import extract_mentions
+from etl.quotes.extract import extract_quotations
+
+BBC_QUOTES = {part: PROJECT / "tests" / "data" / f"bbc_quotes_{part}.jsonl" for part in ("tune", "report")}
+
+
+def _quotations(text: str):
+    (article,) = split_articles(text)
+    return extract_quotations(article.text, article.paragraphs, extract_mentions(article.text, article.paragraphs))
+
+
+TITLE = "A headline about politics\n\n"
+
+DETECTION = [
+    # (why, body text, expected quotations)
+    ("curly marks", '“We will win,” said Tony Blair.', ['“We will win,”']),
+    ("straight marks", '"We will win," said Tony Blair.', ['"We will win,"']),
+    ("single marks as quotation marks", "Tony Blair said the plan was ‘a disgrace to the nation’.",
+     ["‘a disgrace to the nation’"]),
+    ("apostrophes are no quotation marks", "Tony Blair's plan isn't the Tories' plan, Mr Howard said.", []),
+    ("a mark re-opened mid-line makes one quotation", '"We tried hard. "But we failed," said Colin Asplin.',
+     ['"We tried hard. "But we failed,"']),
+    ("an unclosed quotation ends with its paragraph",
+     '"We tried hard, said Colin Asplin.\n\nThe hotel was empty.', ['"We tried hard, said Colin Asplin.']),
+    ("a title-case label is no quotation", 'Members of "Blue Labour" met in Leeds, Tony Blair said.', []),
+    ("a scare quote with no reporting word is no quotation", 'The "working class" vote went elsewhere.', []),
+    ("a reported fragment is kept", 'Michael Howard called the plan "a disgrace".', ['"a disgrace"']),
+]
+
+
+@pytest.mark.parametrize("why, body, expected", DETECTION, ids=[row[0] for row in DETECTION])
+def test_detection(why, body, expected):
+    assert [q.quote_text for q in _quotations(TITLE + body + "\n")] == expected
+
+
+ATTRIBUTION = [
+    # (why, body text, speaker of the last quotation, cue)
+    ("name after the quotation", '"We will win," said Tony Blair.', "Tony Blair", "name"),
+    ("name and verb after the quotation", '"We will win," Mr Blair said.', "Blair", "name"),
+    ("name before the quotation", 'Tony Blair told the BBC: "We will win."', "Tony Blair", "name"),
+    ("the listener of told is no speaker", '"We will win," Tony Blair told BBC News.', "Tony Blair", "name"),
+    ("title words between verb and name", '"It is typical," said Tory spokeswoman Caroline Spelman.',
+     "Caroline Spelman", "name"),
+    ("an apposition between name and verb",
+     'Tim Finch, head of migration at the Institute for Public Policy Research, said: "It failed."', "Tim Finch", "name"),
+    ("an organisation's spokesperson", 'A Labour Party spokesman said: "We will win."', "Labour Party", "org"),
+    ("a party adjective names the party the article names",
+     'The Conservative Party met. A Conservative spokeswoman said: "We apply the law."', "Conservative Party", "org"),
+    ("a pronoun takes the last person reported speaking",
+     'Robin Cook said Lord Goldsmith had erred. "It was wrong," he said.', "Robin Cook", "pronoun"),
+    ("a pronoun skips people of the other sex",
+     'Diane Abbott said Tony Blair had erred. "It was wrong," she said.', "Diane Abbott", "pronoun"),
+    ("a quotation opening its sentence continues the one before",
+     '"It was wrong," said Tony Blair. "It will not happen again."', "Tony Blair", "previous"),
+    ("the speaker of the sentence before",
+     'Mr Hockney said the law was clear.\n\n"The act is clear that seats are kept."', "Hockney", "previous"),
+    ("a participle clause reports the subject", 'The poster shows Michael Howard with a watch, saying: "I can spend it twice."',
+     "Michael Howard", "name"),
+    ("a name inside another phrase is no speaker",
+     'As one veteran of Corbyn\'s campaigns reflected: "If they think they will win, they are wrong."', None, "none"),
+    ("an unnamed source stays unknown", 'One minister said: "It is time to stand up to them."', None, "none"),
+]
+
+
+@pytest.mark.parametrize("why, body, speaker, cue", ATTRIBUTION, ids=[row[0] for row in ATTRIBUTION])
+def test_attribution(why, body, speaker, cue):
+    last = _quotations(TITLE + body + "\n")[-1]
+    assert (last.speaker_name, last.cue) == (speaker, cue)
+
+
+def _score(gold: Path, tmp_path: Path) -> tuple[float, float]:
+    """Quote F1 and speaker accuracy with the shared scorer, extraction run in process."""
+    rows = []
+    for record in map(json.loads, gold.read_text(encoding="utf-8").splitlines()):
+        name, index = record["file"], int(record["article_id"].rsplit("#", 1)[1])
+        folder, _, number = name.removesuffix(".txt").partition("_")
+        path = BBC / folder / f"{number}.txt" if folder.isalpha() else PROJECT / "warehouse" / "landing" / name
+        article = split_articles(decode(path.read_bytes()).text)[index - 1]
+        mentions = extract_mentions(article.text, article.paragraphs)
+        rows += [{"source_file": name, "article_index": index, "quote_text": q.quote_text, "speaker_name": q.speaker_name}
+                 for q in extract_quotations(article.text, article.paragraphs, mentions)]
+    system = tmp_path / "quotes.jsonl"
+    system.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    scored = subprocess.run([sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--jsonl", str(system),
+                             "--gold", str(gold)], capture_output=True, text=True, timeout=120)
+    assert scored.returncode == 0, scored.stderr
+    last = scored.stdout.strip().splitlines()[-1].split()  # quote F1 x speaker accuracy y
+    return float(last[2]), float(last[5])
+
+
+@pytest.mark.parametrize("gold, quote_f1, speaker_accuracy", [
+    (SHARED / "gold" / "quotes_seeds.jsonl", 0.95, 0.75),
+    (BBC_QUOTES["report"], 0.95, 0.75),  # never tuned on
+])
+def test_scores_on_annotated_articles(gold, quote_f1, speaker_accuracy, tmp_path):
+    found_f1, found_accuracy = _score(gold, tmp_path)
+    assert found_f1 >= quote_f1 and found_accuracy >= speaker_accuracy, (found_f1, found_accuracy)
+
+
+def test_tune_and_report_articles_are_disjoint():
+    files = {part: {json.loads(line)["file"] for line in path.read_text(encoding="utf-8").splitlines()}
+             for part, path in BBC_QUOTES.items()}
+    assert not files["tune"] & files["report"] and len(files["tune"]) == len(files["report"]) == 20
