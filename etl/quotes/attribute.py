@@ -40,7 +40,6 @@ _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
 #: linear in the article however long its sentences.
 WINDOW_CHARS = 250
-_HONORIFIC_GAP = re.compile(r"\s+(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lord|Lady|Baroness|Professor|Prof|Rev)\.?\s+)?")
 _ROLE_CONTEXT_CHARS = 40
 SPEAKER_TYPES = ("PERSON", "ORG")
 
@@ -61,13 +60,16 @@ class QuoteLanguage:
     """The word lists attribution reads, compiled once."""
 
     verbs: re.Pattern[str]  # a reporting word, in lower-case text
+    subordinate: re.Pattern[str]  # a word opening a clause of its own ('when people asked')
+    title_small_words: frozenset[str]  # lower-case words of a title-case name ('Campaign for Free Movement')
     addressed: frozenset[str]  # reporting verbs whose object is the listener ('told the BBC')
     pronouns: dict[str, str]  # pronoun -> the type of entity it stands for
     pronoun_word: re.Pattern[str]
     speaking: re.Pattern[str]  # after a person's name: 'said', ', the party's leader, has said'
     spokesperson: re.Pattern[str]  # after an organisation's name: "spokesman said", "'s statement said"
     adjectival_source: re.Pattern[str]  # 'a Conservative spokeswoman said': the party's adjective
-    pronoun_cue: re.Pattern[str]  # "he said", "said she", "she told the BBC"
+    pronoun_cue: re.Pattern[str]  # "he said", "she told the BBC"
+    inverted_pronoun_cue: re.Pattern[str]  # '"...," said she', just after a quotation
     role_cue: re.Pattern[str]  # "the chancellor said", "said the prime minister"
 
 
@@ -81,17 +83,22 @@ def language() -> QuoteLanguage:
     pronoun = "|".join(sorted(pronouns))
     roles = "|".join(sorted({w.lower() for w in rules().offices | rules().person_titles}, key=len, reverse=True))
     spokes = "|".join(_read_phrases(folder / "spokesperson_words.txt"))
-    adverbs = (r"(?:,? who)?(?: \w+ly| has| had| have| is| was| are| were| also| already| again| later| now| then"
-               r"| earlier| yesterday| today| tonight| (?:in|on|at|last|this) \w+)*")
+    modifiers = "|".join(_read_phrases(folder / "verb_modifiers.txt"))
+    times = "|".join(_read_phrases(folder / "time_words.txt"))
+    adverbs = rf"(?:,? who)?(?: \w+ly| (?:{modifiers})| (?:{times}) \w+)*"
     return QuoteLanguage(
         verbs=re.compile(rf"\b(?:{verbs})\b"),
+        subordinate=re.compile(rf"\b(?:{'|'.join(_read_phrases(folder / 'subordinators.txt'))})\b"),
+        title_small_words=frozenset(_read_phrases(folder / "title_small_words.txt")),
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
         speaking=re.compile(rf"(?:,[^.;:\"“”]{{0,150}}?,?)?{adverbs} {said}\b"),
         spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} {said}\b"),
         adjectival_source=re.compile(rf"\b(?:[Aa]n?|[Tt]he) ([A-Z][\w-]*(?: [A-Z][\w-]*)?) (?:{spokes})\b"),
-        pronoun_cue=re.compile(rf"\b(?:({pronoun}){adverbs} {said}|{said} ({pronoun}))\b"),
+        pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
+        inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
+
         role_cue=re.compile(rf"\bthe (?:[a-z-]+ ){{0,2}}?({roles}){adverbs} {said}\b"
                             rf"|\b{said} the (?:[a-z-]+ ){{0,2}}?({roles})\b"),
     )
@@ -258,7 +265,10 @@ def _subject(article: _Article, named: list[Mention], window: _Window, verb: re.
         return first[0] if first else None
     for entity_type in SPEAKER_TYPES:
         for m in reversed(preceding):
-            if m.entity_type == entity_type and _speaks(article, m):
+            spoke = _speaks(article, m)
+            # subject of this verb, or of one it goes on from ('X said he would tell them:', 'X
+            # dismissed them, and said'), not across a clause of its own ('X agreed when people asked')
+            if m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb.start()):
                 return m
     phrase = verb.group()
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
@@ -268,23 +278,29 @@ def _subject(article: _Article, named: list[Mention], window: _Window, verb: re.
     return None
 
 
-def _speaks(article: _Article, m: Mention) -> bool:
-    """Whether a reporting verb has this person, or this organisation or its spokesperson, as subject."""
+def _speaks(article: _Article, m: Mention) -> int | None:
+    """Where the reporting verb ends whose subject is this person, or this organisation or its
+    spokesperson ('Robin Cook said', 'a Labour spokesman said'); None when it is no such subject."""
     lang = language()
-    after = article.lower[m.end : m.end + WINDOW_CHARS]
-    return bool(lang.speaking.match(after) or (m.entity_type == "ORG" and lang.spokesperson.match(after))
-                or lang.spokesperson.match(after) and after.startswith(("'s", "’s")))
+    end = min(len(article.lower), m.end + WINDOW_CHARS)
+    found = lang.speaking.match(article.lower, m.end, end) or (
+        lang.spokesperson.match(article.lower, m.end, end)
+        if m.entity_type == "ORG" or article.lower.startswith(("'s", "’s"), m.end) else None)
+    return found.end() if found else None
 
 
 def _by_pronoun(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
+    lang = language()
     for window in (after, before):
-        cue = language().pronoun_cue.search(article.lower, window.start, window.end)
+        cue = lang.pronoun_cue.search(article.lower, window.start, window.end)
+        if cue is None and window is after:
+            cue = lang.inverted_pronoun_cue.match(article.lower, window.start, window.end)
         if cue is None:
             continue
-        pronoun = cue.group(1) or cue.group(2)
+        pronoun = cue.group(1)
         speaker = article.antecedent(cue.start(), pronoun, span.paragraph_index)
         if speaker is not None:
-            verb = language().verbs.search(article.lower, cue.start(), cue.end())
+            verb = lang.verbs.search(article.lower, cue.start(), cue.end())
             cue_kind = "pronoun" if speaker.entity_type == "PERSON" else "org"
             return Attribution(speaker.entity_name, speaker.entity_type, cue_kind, f"pronoun-{pronoun}",
                                verb.group() if verb else None)
@@ -316,9 +332,12 @@ def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
     context_start = article.paragraphs[span.paragraph_index - 1].start if span.paragraph_index else para.start
     if i and article.spans[i - 1].end > context_start:
         context_start = article.spans[i - 1].end
-    for m in reversed(article.mentions_in(_Window(context_start, span.start))):
-        if _speaks(article, m):
-            return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
+    speakers = [m for m in article.mentions_in(_Window(context_start, span.start)) if _speaks(article, m)]
+    if speakers:  # the subject of the last sentence reporting someone: its first speaker
+        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(article.lower, context_start, speakers[-1].start)),
+                             default=context_start)
+        m = next(m for m in speakers if m.start >= sentence_start)
+        return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
     if not i:
         return None
     previous = earlier[i - 1][0]

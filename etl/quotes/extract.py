@@ -14,12 +14,11 @@ from typing import NamedTuple
 
 from etl.articles import WORD_PATTERN, Paragraph
 from etl.mentions.extract import Mention
-from etl.quotes.attribute import attribute_all
+from etl.quotes.attribute import attribute_all, language
 from etl.quotes.detect import quotation_spans
 
 FRAGMENT_MAX_WORDS = 4
 _WORD = re.compile(WORD_PATTERN)
-_SMALL_WORDS = frozenset({"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"})
 
 
 class Quotation(NamedTuple):
@@ -60,4 +59,4 @@ def extract_quotations(text: str, paragraphs: Sequence[Paragraph], mentions: Seq
 def _is_title(words: list[str]) -> bool:
     """A name or a title of a work: every word but small ones capitalised, more than one word
     ('Blue Labour', 'The Apprentice'); a one-word quotation is judged by its sentence instead."""
-    return len(words) > 1 and all(w[0].isupper() or w in _SMALL_WORDS for w in words) and words[0][0].isupper()
+    return len(words) > 1 and all(w[0].isupper() or w in language().title_small_words for w in words) and words[0][0].isupper()
