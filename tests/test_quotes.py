@@ -112,4 +112,4 @@ def test_scores_on_annotated_articles(gold, quote_f1, speaker_accuracy, tmp_path
 def test_tune_and_report_articles_are_disjoint():
     files = {part: {json.loads(line)["file"] for line in path.read_text(encoding="utf-8").splitlines()}
              for part, path in BBC_QUOTES.items()}
-    assert not files["tune"] & files["report"] and len(files["tune"]) == len(files["report"]) == 20
+    assert not files["tune"] & files["report"] and (len(files["tune"]), len(files["report"])) == (40, 20)

@@ -35,12 +35,15 @@ from etl.quotes.detect import Span
 DATA = Path(__file__).parent / "data"
 LANGUAGE = "en"
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
+_SENTENCE_OR_PARAGRAPH = re.compile(r"[.!?][\"'”’)]*\s+|\n+")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
 #: linear in the article however long its sentences.
 WINDOW_CHARS = 250
 _ROLE_CONTEXT_CHARS = 40
+#: Words before a role that make it another post ('shadow chancellor', 'former leader').
+_OTHER_HOLDER = ("shadow ", "former ", "ex-", "deputy ", "vice ")
 SPEAKER_TYPES = ("PERSON", "ORG")
 
 
@@ -62,12 +65,13 @@ class QuoteLanguage:
     verbs: re.Pattern[str]  # a reporting word, in lower-case text
     subordinate: re.Pattern[str]  # a word opening a clause of its own ('when people asked')
     title_small_words: frozenset[str]  # lower-case words of a title-case name ('Campaign for Free Movement')
+    lead_words: frozenset[str]  # words that may open a sentence before its subject's name: titles, roles
     addressed: frozenset[str]  # reporting verbs whose object is the listener ('told the BBC')
     pronouns: dict[str, str]  # pronoun -> the type of entity it stands for
     pronoun_word: re.Pattern[str]
     speaking: re.Pattern[str]  # after a person's name: 'said', ', the party's leader, has said'
     spokesperson: re.Pattern[str]  # after an organisation's name: "spokesman said", "'s statement said"
-    adjectival_source: re.Pattern[str]  # 'a Conservative spokeswoman said': the party's adjective
+    spokesperson_word: re.Pattern[str]
     pronoun_cue: re.Pattern[str]  # "he said", "she told the BBC"
     inverted_pronoun_cue: re.Pattern[str]  # '"...," said she', just after a quotation
     role_cue: re.Pattern[str]  # "the chancellor said", "said the prime minister"
@@ -81,7 +85,9 @@ def language() -> QuoteLanguage:
     pronouns = {word: kind for kind, *words in map(str.split, _read_phrases(folder / "pronouns.txt")) for word in words}
     said = rf"(?:{verbs})"
     pronoun = "|".join(sorted(pronouns))
-    roles = "|".join(sorted({w.lower() for w in rules().offices | rules().person_titles}, key=len, reverse=True))
+    mention_rules = rules()
+    role_words = mention_rules.offices | mention_rules.person_titles | mention_rules.person_roles
+    roles = "|".join(sorted({w.lower() for w in role_words}, key=len, reverse=True))
     spokes = "|".join(_read_phrases(folder / "spokesperson_words.txt"))
     modifiers = "|".join(_read_phrases(folder / "verb_modifiers.txt"))
     times = "|".join(_read_phrases(folder / "time_words.txt"))
@@ -90,17 +96,18 @@ def language() -> QuoteLanguage:
         verbs=re.compile(rf"\b(?:{verbs})\b"),
         subordinate=re.compile(rf"\b(?:{'|'.join(_read_phrases(folder / 'subordinators.txt'))})\b"),
         title_small_words=frozenset(_read_phrases(folder / "title_small_words.txt")),
+        lead_words=frozenset({w.lower() for w in role_words} | set(_read_phrases(folder / "lead_words.txt"))),
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
         speaking=re.compile(rf"(?:,[^.;:\"“”]{{0,150}}?,?)?{adverbs} {said}\b"),
         spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} {said}\b"),
-        adjectival_source=re.compile(rf"\b(?:[Aa]n?|[Tt]he) ([A-Z][\w-]*(?: [A-Z][\w-]*)?) (?:{spokes})\b"),
+        spokesperson_word=re.compile(rf"(?:{spokes})\b"),
         pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
         inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
 
-        role_cue=re.compile(rf"\bthe (?:[a-z-]+ ){{0,2}}?({roles}){adverbs} {said}\b"
-                            rf"|\b{said} the (?:[a-z-]+ ){{0,2}}?({roles})\b"),
+        role_cue=re.compile(rf"\b(?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles})){adverbs} {said}\b"
+                            rf"|\b{said} (?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles}))\b"),
     )
 
 
@@ -156,15 +163,20 @@ class _Article:
         hi = bisect.bisect_left(self.candidate_starts, window.end)
         return [m for m in self.candidates[lo:hi] if m.end <= window.end]
 
-    def antecedent(self, position: int, pronoun: str, paragraph_index: int) -> Mention | None:
-        """Who a pronoun at `position` stands for: the last person (or organisation) before it
-        reported as speaking ('Robin Cook said ...', 'a Labour spokesman said ...') in this or the
-        two paragraphs before; failing that, the last one named."""
-        entity_type = language().pronouns[pronoun]
+    def antecedent(self, position: int, pronoun: str | None, paragraph_index: int) -> Mention | None:
+        """Who a pronoun at `position` stands for (None: a role, any person): the subject of the
+        sentence before, when it opens with a name ('Tony Blair has ruled it out. Last month he
+        said:'); else the last person (or organisation) reported as speaking ('Robin Cook said
+        ...', 'a Labour spokesman said ...') in this or the two paragraphs before; failing that,
+        the last one named."""
+        entity_type = language().pronouns[pronoun] if pronoun else "PERSON"
         earlier = [m for m in reversed(self.candidates[: bisect.bisect_left(self.candidate_starts, position)])
                    if m.end <= position and m.paragraph_index >= paragraph_index - 2]
         lang = language()
         earlier = [m for m in earlier if _may_be(m, pronoun)]
+        subject = self._previous_subject(position, [m for m in earlier if m.entity_type == entity_type])
+        if subject is not None:
+            return subject
         for m in earlier:
             if m.entity_type == entity_type and _speaks(self, m):
                 return m
@@ -173,31 +185,65 @@ class _Article:
 
         return next((m for m in earlier if m.entity_type == entity_type), None)
 
+    def _previous_subject(self, position: int, fitting: list[Mention]) -> Mention | None:
+        """The name the sentence before `position`'s sentence opens with, among `fitting` (titles
+        and roles may stand before it: 'Former foreign secretary Robin Cook said')."""
+        breaks = [b.end() for b in _SENTENCE_OR_PARAGRAPH.finditer(self.lower, max(0, position - 2 * WINDOW_CHARS), position)]
+        if not breaks:
+            return None
+        start = breaks[-2] if len(breaks) > 1 else max(0, position - 2 * WINDOW_CHARS)
+        lead_words = language().lead_words
+        for m in reversed(fitting):
+            if m.start < start:
+                break
+            if m.end <= breaks[-1] and all(w[0].isupper() or w.lower() in lead_words
+                                           for w in self.text[start : m.start].split()):
+                return m
+        return None
+
     def _adjectival_sources(self, named: list[Mention]) -> list[Mention]:
         """'a Conservative spokeswoman': the adjective as a mention of the organisation it names,
         when the article names that organisation too (so the speaker is one of its entities)."""
         organisations = {m.entity_name: m for m in named if m.entity_type == "ORG"}
         paragraph_starts = [p.start for p in self.paragraphs]
         found = []
-        for source in language().adjectival_source.finditer(self.text):
-            entry = gaz.lexicon().get(source.group(1))
-            if entry is None or entry.entity_type != "ORG" or entry.canonical not in organisations \
-                    or self.lower[source.start(1)] == " ":  # inside a quotation
-                continue
-            found.append(organisations[entry.canonical]._replace(
-                start=source.start(1), end=source.end(1), surface=source.group(1),
-                paragraph_index=bisect.bisect_right(paragraph_starts, source.start(1)) - 1))
+        for canonical, m in organisations.items():
+            for adjective in _adjectives().get(canonical, ()):
+                at = self.text.find(adjective + " ")
+                while at >= 0:
+                    end = at + len(adjective)
+                    if self.lower[at] != " " and language().spokesperson_word.match(self.lower, end + 1):
+                        found.append(m._replace(start=at, end=end, surface=adjective,
+                                                paragraph_index=bisect.bisect_right(paragraph_starts, at) - 1))
+                    at = self.text.find(adjective + " ", end)
         return found
 
     def with_role(self, role: str, before: int) -> Mention | None:
-        """The person the article names with this role ('Chancellor Gordon Brown', 'Gordon Brown,
-        the chancellor'), the last such before `before` first."""
-        found = [m for m in self.candidates if m.entity_type == "PERSON" and (
-            self.lower[max(0, m.start - _ROLE_CONTEXT_CHARS) : m.start].rstrip().endswith(role)
-            or re.match(rf",? (?:the |a )?(?:[\w-]+ ){{0,2}}?{re.escape(role)}\b", self.lower[m.end : m.end + _ROLE_CONTEXT_CHARS])
-        )]
-        earlier = [m for m in found if m.end <= before]
-        return (earlier or found or [None])[-1] if found else None
+        """The person the article names with this role ('Foreign Secretary Jack Straw', 'Gordon
+        Brown, the chancellor'), the last such before `before` first. The role is matched whole
+        ('shadow chancellor' is not 'chancellor'), then by its last word alone."""
+        for wanted in dict.fromkeys((role, role.rsplit(" ", 1)[-1])):
+            found = [m for m in self.candidates if m.entity_type == "PERSON" and self._has_role(m, wanted)]
+            if found:
+                earlier = [m for m in found if m.end <= before]
+                return (earlier or found)[-1]
+        return None
+
+    def _has_role(self, m: Mention, role: str) -> bool:
+        before = self.lower[max(0, m.start - _ROLE_CONTEXT_CHARS) : m.start].rstrip()
+        if before.endswith(role) and not before[: len(before) - len(role)].endswith(_OTHER_HOLDER):
+            return True
+        return re.match(rf",? (?:the |a |our )?{re.escape(role)}\b", self.lower[m.end : m.end + _ROLE_CONTEXT_CHARS]) is not None
+
+
+@functools.cache
+def _adjectives() -> dict[str, tuple[str, ...]]:
+    """Organisation → the adjectives of it the lexicon lists ('Conservative Party' → 'Conservative', 'Tory')."""
+    found: dict[str, list[str]] = {}
+    for alias, entry in gaz.lexicon().items():
+        if entry.adjectival and entry.entity_type == "ORG":
+            found.setdefault(entry.canonical, []).append(alias)
+    return {canonical: tuple(sorted(aliases)) for canonical, aliases in found.items()}
 
 
 def _may_be(m: Mention, pronoun: str) -> bool:
@@ -268,7 +314,8 @@ def _subject(article: _Article, named: list[Mention], window: _Window, verb: re.
             spoke = _speaks(article, m)
             # subject of this verb, or of one it goes on from ('X said he would tell them:', 'X
             # dismissed them, and said'), not across a clause of its own ('X agreed when people asked')
-            if m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb.start()):
+            if (m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb.start())
+                    and not lang.pronoun_word.search(article.lower, m.end, spoke)):  # ', he said' is his, not its
                 return m
     phrase = verb.group()
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
@@ -312,7 +359,10 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
         cue = language().role_cue.search(article.lower, window.start, window.end)
         if cue is None:
             continue
-        speaker = article.with_role(cue.group(1) or cue.group(2), span.start)
+        # named with the role, or else the person the article is reporting on ('Jack Straw said.
+        # The foreign secretary told MPs ...')
+        speaker = article.with_role(cue.group(1) or cue.group(2), span.start) or article.antecedent(
+            cue.start(), None, span.paragraph_index)
         if speaker is not None:
             verb = language().verbs.search(article.lower, cue.start(), cue.end())
             return Attribution(speaker.entity_name, "PERSON", "role", "role-named-elsewhere",

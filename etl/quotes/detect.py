@@ -18,7 +18,8 @@ from typing import NamedTuple
 from etl.articles import Paragraph
 
 _DOUBLE = re.compile(r"[“”\"]")
-_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=\w)")
+# The mark first, so the engine skips straight to marks; what precedes it is checked behind.
+_SINGLE_OPEN = re.compile(r"[‘'](?<=[\s(\[—–-][‘'])(?=\w)")
 _SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])[’'](?!\w)")
 #: Paragraphs whose quotation marks are no quotations: headline fragments.
 SKIPPED_ROLES = frozenset({"title"})
@@ -33,12 +34,15 @@ class Span(NamedTuple):
 def quotation_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[Span]:
     """Every span between quotation marks, in text order."""
     spans: list[Span] = []
+    openings = [m.start() for m in _SINGLE_OPEN.finditer(text)]  # single marks that may open: rare
     for index, para in enumerate(paragraphs):
         if para.role in SKIPPED_ROLES:
             continue
         doubles = _double_spans(text, para.start, para.end)
         spans += [Span(start, end, index) for start, end in doubles]
-        spans += [Span(start, end, index) for start, end in _single_spans(text, para.start, para.end, doubles)]
+        first = bisect.bisect_left(openings, para.start)
+        if first < len(openings) and openings[first] < para.end:
+            spans += [Span(start, end, index) for start, end in _single_spans(text, para.start, para.end, doubles)]
     return sorted(spans)
 
 
@@ -81,14 +85,13 @@ def _single_spans(text: str, start: int, end: int, doubles: list[tuple[int, int]
         (a, b) for a, b in zip([start] + [e for _, e in doubles], [s for s, _ in doubles] + [end]) if a < b
     ]
     for gap_start, gap_end in gaps:
-        closes = [m.start() for m in _SINGLE_CLOSE.finditer(text, gap_start, gap_end)]
         position = gap_start
         for opening in _SINGLE_OPEN.finditer(text, gap_start, gap_end):
             if opening.start() < position:
                 continue
-            after = bisect.bisect_right(closes, opening.start())
-            if after == len(closes):
+            closing = _SINGLE_CLOSE.search(text, opening.start() + 1, gap_end)
+            if closing is None:
                 break
-            spans.append((opening.start(), closes[after] + 1))
-            position = closes[after] + 1
+            spans.append((opening.start(), closing.start() + 1))
+            position = closing.start() + 1
     return spans
