@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import ahocorasick_rs
+
 from etl.articles import Paragraph
 from etl.mentions import gazetteer as gaz
 from etl.mentions.extract import Mention
@@ -63,14 +65,16 @@ class QuoteLanguage:
     """The word lists attribution reads, compiled once."""
 
     verbs: re.Pattern[str]  # a reporting word, in lower-case text
+    verb_finder: ahocorasick_rs.AhoCorasick  # every reporting word of an article in one pass
     subordinate: re.Pattern[str]  # a word opening a clause of its own ('when people asked')
     title_small_words: frozenset[str]  # lower-case words of a title-case name ('Campaign for Free Movement')
     lead_words: frozenset[str]  # words that may open a sentence before its subject's name: titles, roles
     addressed: frozenset[str]  # reporting verbs whose object is the listener ('told the BBC')
     pronouns: dict[str, str]  # pronoun -> the type of entity it stands for
     pronoun_word: re.Pattern[str]
-    speaking: re.Pattern[str]  # after a person's name: 'said', ', the party's leader, has said'
-    spokesperson: re.Pattern[str]  # after an organisation's name: "spokesman said", "'s statement said"
+    # What may stand between a name and the reporting verb it is subject of:
+    speaking: re.Pattern[str]  # after a person's name: 'X said', 'X, the party's leader, has said'
+    spokesperson: re.Pattern[str]  # after an organisation's name: "X spokesman said", "X's statement said"
     spokesperson_word: re.Pattern[str]
     pronoun_cue: re.Pattern[str]  # "he said", "she told the BBC"
     inverted_pronoun_cue: re.Pattern[str]  # '"...," said she', just after a quotation
@@ -94,14 +98,15 @@ def language() -> QuoteLanguage:
     adverbs = rf"(?:,? who)?(?: \w+ly| (?:{modifiers})| (?:{times}) \w+)*"
     return QuoteLanguage(
         verbs=re.compile(rf"\b(?:{verbs})\b"),
+        verb_finder=ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         subordinate=re.compile(rf"\b(?:{'|'.join(_read_phrases(folder / 'subordinators.txt'))})\b"),
         title_small_words=frozenset(_read_phrases(folder / "title_small_words.txt")),
         lead_words=frozenset({w.lower() for w in role_words} | set(_read_phrases(folder / "lead_words.txt"))),
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
-        speaking=re.compile(rf"(?:,[^.;:\"“”]{{0,150}}?,?)?{adverbs} {said}\b"),
-        spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} {said}\b"),
+        speaking=re.compile(rf"(?:,[^.;:\"“”]{{0,150}},?)?{adverbs} "),
+        spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} "),
         spokesperson_word=re.compile(rf"(?:{spokes})\b"),
         pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
         inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
@@ -135,6 +140,14 @@ class _Article:
             pieces += [text[at : span.start].lower(), " " * (span.end - span.start)]
             at = span.end
         self.lower = "".join(pieces) + text[at:].lower()
+        lower = self.lower
+        self.verb_hits = [(start, end) for _, start, end in
+                          language().verb_finder.find_matches_as_indexes(lower)
+                          if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum())]
+        self.verb_starts = [start for start, _ in self.verb_hits]
+        breaks = list(_SENTENCE_BREAK.finditer(lower))
+        self.break_starts = [b.start() for b in breaks]
+        self.break_ends = [b.end() for b in breaks]
         self.paragraphs = paragraphs
         self.spans = spans
         starts = [s.start for s in spans]
@@ -148,15 +161,32 @@ class _Article:
         quotations in the sentence are read over, blanked)."""
         span = self.spans[i]
         para = self.paragraphs[span.paragraph_index]
-        start = floor = max(para.start, span.start - WINDOW_CHARS)
-        for found in _SENTENCE_BREAK.finditer(self.lower, floor, span.start):
-            start = found.end()
+        floor = max(para.start, span.start - WINDOW_CHARS)
+        before = bisect.bisect_right(self.break_ends, span.start) - 1
+        start = self.break_ends[before] if before >= 0 and self.break_ends[before] > floor else floor
         ceiling = min(para.end, span.end + WINDOW_CHARS)
         if _ENDS_SENTENCE.search(self.text, span.start, span.end) and not _GOES_ON.match(self.text, span.end, ceiling):
             return _Window(start, span.start), _Window(span.end, span.end)  # '..." Then a new sentence'
-        found = _SENTENCE_BREAK.search(self.lower, span.end, ceiling)
-        end = found.start() + 1 if found else ceiling
+        after = bisect.bisect_left(self.break_starts, span.end)
+        end = self.break_starts[after] + 1 if after < len(self.break_starts) and self.break_starts[after] < ceiling \
+            else ceiling
         return _Window(start, span.start), _Window(span.end, end)
+
+    def verbs_in(self, window: _Window) -> list[tuple[int, int]]:
+        """(start, end) of the reporting words in a window, in order."""
+        return self.verb_hits[bisect.bisect_left(self.verb_starts, window.start):
+                              bisect.bisect_left(self.verb_starts, window.end)]
+
+    def verb_after(self, position: int, gap: re.Pattern[str], reach: int = WINDOW_CHARS) -> int | None:
+        """The end of the first reporting word after `position` such that what stands between
+        them fully matches `gap`, or None."""
+        first = bisect.bisect_left(self.verb_starts, position)
+        for start, end in self.verb_hits[first:]:
+            if start > position + reach:
+                break
+            if gap.fullmatch(self.lower, position, start):
+                return end
+        return None
 
     def mentions_in(self, window: _Window) -> list[Mention]:
         lo = bisect.bisect_left(self.candidate_starts, window.start)
@@ -180,7 +210,7 @@ class _Article:
         for m in earlier:
             if m.entity_type == entity_type and _speaks(self, m):
                 return m
-            if entity_type == "PERSON" and m.entity_type == "ORG" and lang.spokesperson.match(self.lower, m.end):
+            if entity_type == "PERSON" and m.entity_type == "ORG" and self.verb_after(m.end, lang.spokesperson):
                 return m  # 'a Labour spokesman said ... "...," he said'
 
         return next((m for m in earlier if m.entity_type == entity_type), None)
@@ -268,8 +298,7 @@ def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Sp
         before, after = article.windows(i)
         attribution = _by_name(article, span, before, after) or _by_pronoun(article, span, before, after) \
             or _by_role(article, span, before, after)
-        verb_nearby = attribution is not None or any(
-            language().verbs.search(article.lower, w.start, w.end) for w in (before, after))
+        verb_nearby = attribution is not None or any(article.verbs_in(w) for w in (before, after))
         if attribution is None:
             attribution = _by_previous(article, i, before, after, results)
         results.append((attribution or UNATTRIBUTED, bool(verb_nearby)))
@@ -281,14 +310,15 @@ def _by_name(article: _Article, span: Span, before: _Window, after: _Window) -> 
     punctuation points to first ('...," she said' looks after it)."""
     follows = span.end - span.start > 2 and article.text[span.end - 2] in ",?!"
     for window, side in ((after, "after"), (before, "before")) if follows else ((before, "before"), (after, "after")):
-        verbs = list(language().verbs.finditer(article.lower, window.start, window.end))
+        verbs = article.verbs_in(window)
         if not verbs:
             continue
         verb = verbs[0] if side == "after" else verbs[-1]
-        speaker = _subject(article, article.mentions_in(window), window, verb, side)
+        speaker = _subject(article, article.mentions_in(window), verb, side)
         if speaker is not None:
             cue = "name" if speaker.entity_type == "PERSON" else "org"
-            return Attribution(speaker.entity_name, speaker.entity_type, cue, f"verb-{side}-quote", verb.group())
+            return Attribution(speaker.entity_name, speaker.entity_type, cue, f"verb-{side}-quote",
+                               article.lower[verb[0] : verb[1]])
     lead = article.text[before.start : before.end].rstrip()
     if lead.endswith(":"):  # 'Mr Howard: "..."'
         people = [m for m in article.mentions_in(before) if m.entity_type == "PERSON" and m.end >= before.start + len(lead) - 2]
@@ -297,15 +327,17 @@ def _by_name(article: _Article, span: Span, before: _Window, after: _Window) -> 
     return None
 
 
-def _subject(article: _Article, named: list[Mention], window: _Window, verb: re.Match, side: str) -> Mention | None:
-    """Who the verb reports: the nearest person (then organisation) before it that is the subject
-    of a reporting verb ('Hina Majid, head of policy at ..., told', 'a Labour spokesman said'), not
-    a name inside another phrase ('one veteran of Corbyn's campaigns reflected', 'an Ed supporter
-    put it'); else, when the verb follows the quotation or is 'according to', the person named
-    after it ('said Tory spokeswoman Caroline Spelman'), never the listener of 'told'."""
+def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], side: str) -> Mention | None:
+    """Who the verb (start, end) reports: the nearest person (then organisation) before it that
+    is the subject of a reporting verb ('Hina Majid, head of policy at ..., told', 'a Labour
+    spokesman said'), not a name inside another phrase ('one veteran of Corbyn's campaigns
+    reflected', 'an Ed supporter put it'); else, when the verb follows the quotation or is
+    'according to', the person named after it ('said Tory spokeswoman Caroline Spelman'), never
+    the listener of 'told'."""
     lang = language()
-    preceding = [m for m in named if m.end <= verb.start()]
-    if verb.group().endswith("ing") and article.text[verb.start() - 2 : verb.start()] == ", ":
+    verb_start, verb_end = verb
+    preceding = [m for m in named if m.end <= verb_start]
+    if article.lower[verb_end - 3 : verb_end] == "ing" and article.text[verb_start - 2 : verb_start] == ", ":
         # '..., saying:': a participle clause reports the subject of the sentence, named first
         first = [m for m in preceding if m.entity_type == "PERSON"] or preceding
         return first[0] if first else None
@@ -314,13 +346,13 @@ def _subject(article: _Article, named: list[Mention], window: _Window, verb: re.
             spoke = _speaks(article, m)
             # subject of this verb, or of one it goes on from ('X said he would tell them:', 'X
             # dismissed them, and said'), not across a clause of its own ('X agreed when people asked')
-            if (m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb.start())
+            if (m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb_start)
                     and not lang.pronoun_word.search(article.lower, m.end, spoke)):  # ', he said' is his, not its
                 return m
-    phrase = verb.group()
+    phrase = article.lower[verb_start:verb_end]
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
-        following = [m for m in named if m.start >= verb.end() and m.entity_type == "PERSON"]
-        if following and "," not in article.text[verb.end() : following[0].start]:
+        following = [m for m in named if m.start >= verb_end and m.entity_type == "PERSON"]
+        if following and "," not in article.text[verb_end : following[0].start]:
             return following[0]
     return None
 
@@ -329,11 +361,10 @@ def _speaks(article: _Article, m: Mention) -> int | None:
     """Where the reporting verb ends whose subject is this person, or this organisation or its
     spokesperson ('Robin Cook said', 'a Labour spokesman said'); None when it is no such subject."""
     lang = language()
-    end = min(len(article.lower), m.end + WINDOW_CHARS)
-    found = lang.speaking.match(article.lower, m.end, end) or (
-        lang.spokesperson.match(article.lower, m.end, end)
-        if m.entity_type == "ORG" or article.lower.startswith(("'s", "’s"), m.end) else None)
-    return found.end() if found else None
+    spoke = article.verb_after(m.end, lang.speaking)
+    if spoke is None and (m.entity_type == "ORG" or article.lower.startswith(("'s", "’s"), m.end)):
+        spoke = article.verb_after(m.end, lang.spokesperson)
+    return spoke
 
 
 def _by_pronoun(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
@@ -376,7 +407,7 @@ def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
     the last speaker the sentences before it in the paragraph (or the previous one) report
     ('Mr Hockney said the law was clear. "..."'), else the previous quotation's speaker."""
     span = article.spans[i]
-    if article.text[before.start : before.end].strip() or language().verbs.search(article.lower, after.start, after.end):
+    if article.text[before.start : before.end].strip() or article.verbs_in(after):
         return None
     para = article.paragraphs[span.paragraph_index]
     context_start = article.paragraphs[span.paragraph_index - 1].start if span.paragraph_index else para.start

@@ -34,11 +34,13 @@ class Span(NamedTuple):
 def quotation_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[Span]:
     """Every span between quotation marks, in text order."""
     spans: list[Span] = []
+    doubles_at = [m.start() for m in _DOUBLE.finditer(text)]  # one scan of the article, then per paragraph
     openings = [m.start() for m in _SINGLE_OPEN.finditer(text)]  # single marks that may open: rare
     for index, para in enumerate(paragraphs):
         if para.role in SKIPPED_ROLES:
             continue
-        doubles = _double_spans(text, para.start, para.end)
+        marks = doubles_at[bisect.bisect_left(doubles_at, para.start) : bisect.bisect_left(doubles_at, para.end)]
+        doubles = _double_spans(text, marks, para.start, para.end)
         spans += [Span(start, end, index) for start, end in doubles]
         first = bisect.bisect_left(openings, para.start)
         if first < len(openings) and openings[first] < para.end:
@@ -46,11 +48,11 @@ def quotation_spans(text: str, paragraphs: Sequence[Paragraph]) -> list[Span]:
     return sorted(spans)
 
 
-def _double_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _double_spans(text: str, marks: list[int], start: int, end: int) -> list[tuple[int, int]]:
+    """Pairs of the double marks at `marks` in the paragraph from `start` to `end`."""
     spans = []
     open_at = None
-    for mark in _DOUBLE.finditer(text, start, end):
-        at = mark.start()
+    for at in marks:
         direction = _direction(text, at, start, end)
         if open_at is None:
             if direction != "close":  # a stray closing mark opens nothing

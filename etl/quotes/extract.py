@@ -18,6 +18,7 @@ from etl.quotes.attribute import attribute_all, language
 from etl.quotes.detect import quotation_spans
 
 FRAGMENT_MAX_WORDS = 4
+TITLE_MAX_CHARS = 80  # longer spans are speech, not a name or a title
 _WORD = re.compile(WORD_PATTERN)
 
 
@@ -42,21 +43,29 @@ def extract_quotations(text: str, paragraphs: Sequence[Paragraph], mentions: Seq
     spans = quotation_spans(text, paragraphs)
     if not spans:
         return []
-    words = [_WORD.findall(text, s.start, s.end) for s in spans]
-    kept = [i for i, w in enumerate(words) if w and not _is_title(w)]
+    counts = [_word_count(text, s.start, s.end) for s in spans]
+    kept = [i for i, n in enumerate(counts) if n and not _is_title(text, spans[i])]
     spans = [spans[i] for i in kept]
-    words = [words[i] for i in kept]
+    counts = [counts[i] for i in kept]
     quotations = []
-    for span, quoted, (attribution, reported) in zip(spans, words, attribute_all(text, paragraphs, spans, mentions)):
-        fragment = len(quoted) <= FRAGMENT_MAX_WORDS
+    for span, count, (attribution, reported) in zip(spans, counts, attribute_all(text, paragraphs, spans, mentions)):
+        fragment = count <= FRAGMENT_MAX_WORDS
         if fragment and not reported:
             continue  # a scare quote or a term, not speech
         quotations.append(Quotation(span.start, span.end, span.paragraph_index, text[span.start : span.end],
-                                    len(quoted), fragment, *attribution))
+                                    count, fragment, *attribution))
     return quotations
 
 
-def _is_title(words: list[str]) -> bool:
-    """A name or a title of a work: every word but small ones capitalised, more than one word
-    ('Blue Labour', 'The Apprentice'); a one-word quotation is judged by its sentence instead."""
-    return len(words) > 1 and all(w[0].isupper() or w in language().title_small_words for w in words) and words[0][0].isupper()
+def _word_count(text: str, start: int, end: int) -> int:
+    return len(_WORD.findall(text, start, end))
+
+
+def _is_title(text: str, span) -> bool:
+    """A name or a title of a work: a few words, every one but small ones capitalised, more than
+    one ('Blue Labour', 'The Apprentice'); a one-word quotation is judged by its sentence instead."""
+    if span.end - span.start > TITLE_MAX_CHARS:
+        return False
+    words = _WORD.findall(text, span.start, span.end)
+    small = language().title_small_words
+    return len(words) > 1 and words[0][0].isupper() and all(w[0].isupper() or w in small for w in words)
