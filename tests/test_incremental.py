@@ -127,3 +127,27 @@ def test_a_load_that_cannot_write_says_where_and_leaves_the_warehouse_as_it_was(
     assert not list(tmp_path.glob(".news.duckdb.*"))  # no working copy left behind
     assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert fingerprint(warehouse)["articles"][0] > before["articles"][0]
+
+
+def test_what_a_killed_load_left_behind_is_removed_and_nothing_else(tmp_path: Path, landing: Path):
+    """A load killed while DuckDB spilled leaves its working copy, write-ahead log and spill folder."""
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    leftovers = [tmp_path / ".news.duckdb.loading", tmp_path / ".news.duckdb.loading.wal"]
+    for path in leftovers:
+        path.write_bytes(b"half a load")
+    spill = tmp_path / ".news.duckdb.loading.tmp"
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").parent.mkdir()
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"spilled pages")
+    # Look-alikes the loader did not create: another warehouse's load, and a user's files.
+    others = [tmp_path / ".news.duckdb.x.loading.tmp", tmp_path / ".news2.duckdb.loading", tmp_path / "news.duckdb.tmp"]
+    for path in others:
+        path.mkdir()
+    (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
+    settle(landing)
+    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [p for p in [*leftovers, spill] if p.exists()] == []
+    assert all(p.is_dir() for p in others)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]

@@ -36,7 +36,6 @@ PUBLISHED_TABLES = (
 )
 
 
-MEMORY_ENV = "ETL_DUCKDB_MEMORY"
 DEFAULT_MEMORY_LIMIT = "512MB"
 
 
@@ -98,11 +97,15 @@ def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, IntegrityRule] |
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT,
+            spill_dir: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A bounded memory budget: large loads spill to disk (into `spill_dir` if given, else
+    DuckDB's default beside the file) instead of growing with the corpus."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    # A bounded memory budget: large loads spill to disk instead of growing with the corpus.
-    config = {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT), "preserve_insertion_order": False}
+    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
+    if spill_dir is not None:
+        config["temp_directory"] = str(spill_dir)
     con = duckdb.connect(str(path), read_only=read_only, config=config)
     try:
         yield con
@@ -161,7 +164,7 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     return {name: LoadedFile(sha, size, status, version) for name, sha, size, status, version in rows}
 
 
-def publish(path: Path, batch: Batch) -> Published:
+def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Published:
     """Apply one batch and swap it in whole.
 
     The load is written to a private copy of the warehouse and renamed over it only once
@@ -171,12 +174,12 @@ def publish(path: Path, batch: Batch) -> Published:
     warehouse makes concurrent loads from separate processes take turns.
     """
     with _writer_lock(path):
-        work = path.with_name(f".{path.name}.{os.getpid()}.loading")
-        _remove(work)
+        load_files = LoadFiles.of(path)
+        work = load_files.working_copy
         try:
             if path.exists():
                 shutil.copyfile(path, work)
-            with connect(work) as con:
+            with connect(work, memory_limit=memory_limit, spill_dir=load_files.spill_dir) as con:
                 rules = _apply(con, batch)
                 con.execute("CHECKPOINT")
                 tables = table_counts(con)
@@ -187,7 +190,7 @@ def publish(path: Path, batch: Batch) -> Published:
             raise PublishError(f"Could not write the warehouse {path} (via {work.name}): "
                                f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged.") from exc
         finally:
-            _remove(work)
+            load_files.remove()
     return Published(tables, rules)
 
 
@@ -216,23 +219,40 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     return found
 
 
+@dataclass(frozen=True)
+class LoadFiles:
+    """What a load creates beside the warehouse: the working copy, its write-ahead log and the
+    folder DuckDB spills to. Named after the warehouse alone, as the writer lock lets one load
+    at a time use them: whatever a killed load left behind is exactly these, and removing
+    them touches nothing else (no pattern that another warehouse's name could match)."""
+
+    working_copy: Path
+    wal: Path
+    spill_dir: Path
+
+    @classmethod
+    def of(cls, warehouse: Path) -> LoadFiles:
+        work = warehouse.with_name(f".{warehouse.name}.loading")
+        return cls(work, work.with_name(work.name + ".wal"), work.with_name(work.name + ".tmp"))
+
+    def remove(self) -> None:
+        for path in (self.working_copy, self.wal, self.spill_dir):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
+
 @contextmanager
 def _writer_lock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            # Holding the lock, any leftover working copy belongs to a load that died.
-            for stale in path.parent.glob(f".{path.name}.*.loading*"):
-                _remove(stale)
+            LoadFiles.of(path).remove()  # holding the lock, these belong to a load that died
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _remove(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + ".wal")):
-        candidate.unlink(missing_ok=True)
 
 
 def _fsync(path: Path) -> None:
