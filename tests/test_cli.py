@@ -1,6 +1,7 @@
 """`python -m etl build` end to end, in a real subprocess."""
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -66,3 +67,21 @@ def test_unwritable_warehouse_is_a_clear_error_and_damages_nothing(tmp_path: Pat
     assert result.returncode == 2
     assert str(blocker) in result.stderr and "cannot be written" in result.stderr
     assert blocker.read_text() == "a file where the warehouse folder should be"
+
+
+def test_pattern_characters_in_the_warehouse_name_are_taken_literally(tmp_path: Path, landing: Path):
+    """`w[1]` read as a pattern matches `w1`, and `w*` every warehouse: each must see only its own staging."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    for i, path in enumerate(sorted(landing.iterdir())):
+        shutil.copy2(path, first if i < 3 else second)
+    builds = {"w1.duckdb": first, "w[1].duckdb": second, "w*.duckdb": first}
+    for name, folder in builds.items():
+        result = _build("--landing", str(folder), "--warehouse", str(tmp_path / name))
+        assert result.returncode == 0, name + result.stderr[-2000:]
+    for name, folder in builds.items():
+        with duckdb.connect(str(tmp_path / name), read_only=True) as con:
+            files = sorted(f for (f,) in con.execute("SELECT DISTINCT source_file FROM articles").fetchall())
+            articles = con.execute("SELECT count(*), count(DISTINCT (source_file, article_index)) FROM articles").fetchall()
+        assert files == sorted(p.name for p in folder.iterdir()), name
+        assert articles[0][0] == articles[0][1], name  # no article read twice

@@ -305,7 +305,7 @@ def _mentions_by_type(stage, per_file: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"entity_type": pl.String, "len": pl.UInt32})
     files = [str(stage.mentions_dir / name) for name in per_file["mentions_file"].unique().to_list()]
     return (
-        pl.scan_parquet(files, include_file_paths="staged_file")
+        pl.scan_parquet(files, include_file_paths="staged_file", glob=False)  # literal paths, as in staging
         .select("sha256", "entity_type", pl.col("staged_file").str.split("/").list.last().alias("mentions_file"))
         .join(per_file.lazy().select("sha256", "mentions_file"), on=["sha256", "mentions_file"])
         .group_by("entity_type").len()

@@ -265,9 +265,16 @@ def _fsync(path: Path) -> None:
 
 def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Path], schema: dict) -> None:
     if files:
-        con.read_parquet([str(f) for f in dict.fromkeys(files)], filename=True).create_view(name)
+        con.read_parquet([_literal(f) for f in dict.fromkeys(files)], filename=True).create_view(name)
     else:
         con.register(name, pl.DataFrame(schema={**schema, "filename": pl.String}).to_arrow())
+
+
+def _literal(path: Path) -> str:
+    """The path as DuckDB's file readers take it literally: they read `*`, `?` and `[` as a
+    pattern (even in a list of files) unless bracketed, so a warehouse named `w[1].duckdb`
+    would read no staged file, and one named `w*.duckdb` those of every warehouse."""
+    return re.sub(r"([*?\[])", r"[\1]", str(path))
 
 
 def table_comments() -> dict[str, str]:
