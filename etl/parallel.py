@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
-import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-WORKERS_ENV = "ETL_WORKERS"
 #: Below this many files per worker, a pool costs more to start than it saves.
 MIN_FILES_PER_WORKER = 8
 MAX_CHUNK = 64
@@ -42,11 +40,6 @@ def start_worker_server() -> None:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["etl.workers", "__main__"])
     multiprocessing.forkserver.ensure_running()
-
-
-def default_workers() -> int:
-    configured = os.environ.get(WORKERS_ENV)
-    return max(1, int(configured)) if configured else (os.cpu_count() or 1)
 
 
 def chunked(items: Sequence, workers: int) -> list[list]:

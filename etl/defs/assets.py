@@ -357,7 +357,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
                 extractor_version=EXTRACTOR_VERSION,
                 pipeline_version=PIPELINE_VERSION,
                 purge_deleted=warehouse.purge_deleted,
-            )).rules
+                force_purge=warehouse.force_purge,
+            ), memory_limit=warehouse.duckdb_memory).rules
         except load.IntegrityError as exc:
             yield from _integrity_results(exc.violations, "in the load, discarded")
             raise

@@ -23,6 +23,7 @@ import duckdb
 import polars as pl
 
 from etl.paths import WAREHOUSE_SQL_DIR
+from etl.settings import DEFAULT_MEMORY_LIMIT
 from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA
 
 PUBLISHED_TABLES = (
@@ -35,12 +36,23 @@ PUBLISHED_TABLES = (
     "fact_mention",
 )
 
-
-DEFAULT_MEMORY_LIMIT = "512MB"
+#: A purging load may drop at most this share of the warehouse's files unless forced.
+MAX_PURGE_SHARE = 0.5
 
 
 class PublishError(RuntimeError):
     """The warehouse file could not be written (disk full, no permission...); nothing was published."""
+
+
+class PurgeRefused(RuntimeError):
+    """A purging load would drop most of the warehouse: more likely an empty or unmounted
+    landing folder than files deleted on purpose. Nothing was published."""
+
+    def __init__(self, purged: int, files: int):
+        super().__init__(
+            f"Purge refused: the load would drop {purged} of the warehouse's {files} files, more than "
+            f"{MAX_PURGE_SHARE:.0%} at once. Is the landing folder complete (mounted, not emptied by mistake)? "
+            "If these files are meant to go, purge with --force-purge or ETL_PURGE_FORCE=1.")
 
 
 class IntegrityError(RuntimeError):
@@ -68,6 +80,7 @@ class Batch:
     extractor_version: str
     pipeline_version: str
     purge_deleted: bool = False  # drop the rows of files gone from the landing folder
+    force_purge: bool = False  # even more than MAX_PURGE_SHARE of the warehouse's files
 
 
 def sql_file(name: str) -> str:
@@ -206,6 +219,10 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
         "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
         "purge_deleted": [batch.purge_deleted],
     }).to_arrow())
+    if batch.purge_deleted and not batch.force_purge:
+        purged, files = con.execute(sql_file("purge_share.sql")).fetchall()[0]
+        if purged > files * MAX_PURGE_SHARE:
+            raise PurgeRefused(purged, files)  # `publish` discards the working copy
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql_file("publish.sql"))
