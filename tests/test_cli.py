@@ -1,5 +1,6 @@
 """`python -m etl build` end to end, in a real subprocess."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import GOLD, entity_f1
+from conftest import GOLD, entity_f1, settle
 
 CONTRACT = {
     "articles": ["source_file", "article_index", "article_id", "title", "standfirst", "body", "byline",
@@ -85,3 +86,24 @@ def test_pattern_characters_in_the_warehouse_name_are_taken_literally(tmp_path: 
             articles = con.execute("SELECT count(*), count(DISTINCT (source_file, article_index)) FROM articles").fetchall()
         assert files == sorted(p.name for p in folder.iterdir()), name
         assert articles[0][0] == articles[0][1], name  # no article read twice
+
+
+def test_a_symlink_loop_and_a_name_that_is_not_utf8_are_rejected_and_the_rest_loads(tmp_path: Path, landing: Path):
+    (landing / "loop.txt").symlink_to("loop.txt")
+    (landing / os.fsdecode(b"bad\xff.txt")).write_text("A title\n\nJeremy Corbyn met Labour members.\n")
+    settle(landing / os.fsdecode(b"bad\xff.txt"))
+    warehouse = tmp_path / "news.duckdb"
+    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "7 new" in first.stdout and "2 rejected" in first.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = dict(con.execute("SELECT source_file, reason FROM rejected_files").fetchall())
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+    assert rejected == {
+        "bad\\xff.txt": "The file name is not valid UTF-8 (shown here with its invalid bytes escaped); "
+                        "rename the file to load it.",
+        "loop.txt": "The file could not be read: Too many levels of symbolic links.",
+    }
+    again = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "0 new, 0 changed, 0 outdated, 7 unchanged" in again.stdout

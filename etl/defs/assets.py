@@ -10,7 +10,7 @@ import polars as pl
 from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint
+from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint, readable_name
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.parallel import map_chunks
@@ -70,7 +70,8 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
         except (OSError, RejectedFile) as exc:  # rejected without being read: no hash
             reason = f"The file could not be read: {exc.strerror}." if isinstance(exc, OSError) else str(exc)
             size = _size(path)
-            rows.append((path.name, str(path), size, None, _change(known.get(path.name), None, size), reason))
+            name = readable_name(path.name)
+            rows.append((name, readable_name(str(path)), size, None, _change(known.get(name), None, size), reason))
             continue
         rows.append((record.source_file, str(path), record.size_bytes, record.sha256,
                      _change(known.get(record.source_file), record.sha256, record.size_bytes), None))
