@@ -1,7 +1,8 @@
 """Command line: `python -m etl build [--landing DIR] [--warehouse FILE]`.
 
 Runs the same Dagster job as the UI, in process, and prints what the load did.
-Exit status: 0 on success, 1 when the run or a blocking check failed, 2 on bad arguments.
+Exit status: 0 on success, 1 when the run or a blocking check failed, 2 on bad arguments or
+settings (see `etl.settings`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 from etl import paths
+from etl.settings import RULES, Settings, SettingError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,41 +23,50 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="ingest new and changed files and publish them to the warehouse")
     build.add_argument("--landing", type=Path, default=None,
-                       help=f"landing folder (default: ${paths.LANDING_ENV} or {paths.DEFAULT_LANDING})")
+                       help=f"landing folder (default: ${RULES['landing'].variable} or {paths.DEFAULT_LANDING})")
     build.add_argument("--warehouse", type=Path, default=None,
-                       help=f"DuckDB file (default: ${paths.WAREHOUSE_ENV} or {paths.DEFAULT_WAREHOUSE})")
+                       help=f"DuckDB file (default: ${RULES['warehouse'].variable} or {paths.DEFAULT_WAREHOUSE})")
     build.add_argument("--purge-deleted", action="store_true", default=None,
                        help="drop the rows of files gone from the landing folder (default: keep them, marked deleted)")
+    build.add_argument("--force-purge", action="store_true", default=None,
+                       help="purge even when more than half of the warehouse's files are gone from the landing folder")
     args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_environment()
+    except SettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     # Importing Dagster builds hundreds of thousands of long-lived objects: collecting cycles
     # meanwhile finds nothing to free, only slows start-up (see `run_build`).
     gc.disable()
 
-    landing = (args.landing or paths.landing_dir()).resolve()
-    warehouse = (args.warehouse or paths.warehouse_file()).resolve()
-    if not landing.is_dir():
-        print(f"error: landing folder {landing} does not exist or is not a folder", file=sys.stderr)
+    settings = settings.overridden(landing=(args.landing or settings.landing).resolve(),
+                                   warehouse=(args.warehouse or settings.warehouse).resolve(),
+                                   purge_deleted=args.purge_deleted, force_purge=args.force_purge)
+    if not settings.landing.is_dir():
+        print(f"error: landing folder {settings.landing} does not exist or is not a folder", file=sys.stderr)
         return 2
-    from etl.parallel import default_workers, start_worker_server
+    from etl.parallel import start_worker_server
 
-    if default_workers() > 1:
+    if settings.workers > 1:
         start_worker_server()  # loads in parallel with Dagster below
     from etl.defs.resources import Warehouse
 
-    problem = Warehouse(path=str(warehouse)).writable_problem()
+    problem = Warehouse(path=str(settings.warehouse)).writable_problem()
     if problem:
-        print(f"error: the warehouse {warehouse} cannot be written. {problem}", file=sys.stderr)
+        print(f"error: the warehouse {settings.warehouse} cannot be written. {problem}", file=sys.stderr)
         return 2
-    return run_build(landing, warehouse, args.purge_deleted)
+    return run_build(settings)
 
 
-def run_build(landing: Path, warehouse: Path, purge_deleted: bool | None = None) -> int:
+def run_build(settings: Settings) -> int:
     import dagster as dg
 
     from etl.definitions import build_definitions
 
     started = time.perf_counter()
-    job = build_definitions(landing, warehouse, purge_deleted).resolve_job_def("ingest_job")
+    landing, warehouse = settings.landing, settings.warehouse
+    job = build_definitions(settings=settings).resolve_job_def("ingest_job")
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     # What start-up built lives until exit: frozen, the collector no longer walks it, during
     # the run or at exit (where walking it took half a second).

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import dagster as dg
 
-from etl import paths
 from etl.defs import assets, automation
 from etl.defs.resources import LandingFolder, Warehouse
+from etl.settings import Settings
 
 
 def build_definitions(
-    landing: Path | None = None, warehouse: Path | None = None, purge_deleted: bool | None = None,
+    landing: Path | None = None, warehouse: Path | None = None, settings: Settings | None = None,
 ) -> dg.Definitions:
-    """The one graph the UI, the sensor, the schedule and `python -m etl build` all run."""
-    warehouse_config = {"path": str(warehouse or paths.warehouse_file())}
-    if purge_deleted is not None:
-        warehouse_config["purge_deleted"] = purge_deleted
+    """The one graph the UI, the sensor, the schedule and `python -m etl build` all run. Settings
+    not given are read from the environment (raising SettingError on a bad value); a landing
+    folder or warehouse given overrides theirs."""
+    settings = (settings or Settings.from_environment()).overridden(landing=landing, warehouse=warehouse)
     return dg.Definitions(
         assets=dg.load_assets_from_modules([assets]),
         asset_checks=dg.build_column_schema_change_checks(assets=[assets.warehouse_tables]),
@@ -25,8 +25,11 @@ def build_definitions(
         sensors=[automation.landing_sensor],
         schedules=[automation.daily_ingest],
         resources={
-            "landing": LandingFolder(path=str(landing or paths.landing_dir())),
-            "warehouse": Warehouse(**warehouse_config),
+            "landing": LandingFolder(path=str(settings.landing), settle_seconds=settings.settle_seconds,
+                                     max_file_mb=settings.max_file_mb),
+            "warehouse": Warehouse(path=str(settings.warehouse), workers=settings.workers,
+                                   duckdb_memory=settings.duckdb_memory, purge_deleted=settings.purge_deleted,
+                                   force_purge=settings.force_purge),
         },
     )
 

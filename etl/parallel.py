@@ -10,13 +10,14 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import select
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-WORKERS_ENV = "ETL_WORKERS"
 #: Below this many files per worker, a pool costs more to start than it saves.
 MIN_FILES_PER_WORKER = 8
 MAX_CHUNK = 64
@@ -44,9 +45,24 @@ def start_worker_server() -> None:
     multiprocessing.forkserver.ensure_running()
 
 
-def default_workers() -> int:
-    configured = os.environ.get(WORKERS_ENV)
-    return max(1, int(configured)) if configured else (os.cpu_count() or 1)
+def exit_with(parent: int) -> None:
+    """Pool initializer: the worker ends as soon as `parent`, the process that made the pool, does.
+    Workers are forked by the fork server, not by that process: once it is killed they would
+    wait forever on a queue no one writes to, and keep the fork server (whose liveness pipe
+    they hold) running with them. Linux only (a pidfd tells when a process ends); elsewhere
+    workers outlive a killed parent."""
+    if not hasattr(os, "pidfd_open"):
+        return
+    try:
+        parent_fd = os.pidfd_open(parent)
+    except ProcessLookupError:  # already gone
+        os._exit(1)
+
+    def wait_then_exit() -> None:
+        select.select([parent_fd], [], [])  # readable once the parent has ended
+        os._exit(1)
+
+    threading.Thread(target=wait_then_exit, name="exit-with-parent", daemon=True).start()
 
 
 def chunked(items: Sequence, workers: int) -> list[list]:
@@ -72,7 +88,8 @@ def map_chunks(
     else:
         # forkserver: workers never inherit the threads of the orchestrating process.
         start_worker_server()
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"))
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
+                                   initializer=exit_with, initargs=(os.getpid(),))
         results = pool.map(call, chunks)
     done = 0
     try:

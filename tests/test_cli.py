@@ -1,13 +1,15 @@
 """`python -m etl build` end to end, in a real subprocess."""
 
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 
-from conftest import GOLD, entity_f1
+from conftest import GOLD, entity_f1, settle
 
 CONTRACT = {
     "articles": ["source_file", "article_index", "article_id", "title", "standfirst", "body", "byline",
@@ -66,3 +68,42 @@ def test_unwritable_warehouse_is_a_clear_error_and_damages_nothing(tmp_path: Pat
     assert result.returncode == 2
     assert str(blocker) in result.stderr and "cannot be written" in result.stderr
     assert blocker.read_text() == "a file where the warehouse folder should be"
+
+
+def test_pattern_characters_in_the_warehouse_name_are_taken_literally(tmp_path: Path, landing: Path):
+    """`w[1]` read as a pattern matches `w1`, and `w*` every warehouse: each must see only its own staging."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    for i, path in enumerate(sorted(landing.iterdir())):
+        shutil.copy2(path, first if i < 3 else second)
+    builds = {"w1.duckdb": first, "w[1].duckdb": second, "w*.duckdb": first}
+    for name, folder in builds.items():
+        result = _build("--landing", str(folder), "--warehouse", str(tmp_path / name))
+        assert result.returncode == 0, name + result.stderr[-2000:]
+    for name, folder in builds.items():
+        with duckdb.connect(str(tmp_path / name), read_only=True) as con:
+            files = sorted(f for (f,) in con.execute("SELECT DISTINCT source_file FROM articles").fetchall())
+            articles = con.execute("SELECT count(*), count(DISTINCT (source_file, article_index)) FROM articles").fetchall()
+        assert files == sorted(p.name for p in folder.iterdir()), name
+        assert articles[0][0] == articles[0][1], name  # no article read twice
+
+
+def test_a_symlink_loop_and_a_name_that_is_not_utf8_are_rejected_and_the_rest_loads(tmp_path: Path, landing: Path):
+    (landing / "loop.txt").symlink_to("loop.txt")
+    (landing / os.fsdecode(b"bad\xff.txt")).write_text("A title\n\nJeremy Corbyn met Labour members.\n")
+    settle(landing / os.fsdecode(b"bad\xff.txt"))
+    warehouse = tmp_path / "news.duckdb"
+    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "7 new" in first.stdout and "2 rejected" in first.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = dict(con.execute("SELECT source_file, reason FROM rejected_files").fetchall())
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+    assert rejected == {
+        "bad\\xff.txt": "The file name is not valid UTF-8 (shown here with its invalid bytes escaped); "
+                        "rename the file to load it.",
+        "loop.txt": "The file could not be read: Too many levels of symbolic links.",
+    }
+    again = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "0 new, 0 changed, 0 outdated, 7 unchanged" in again.stdout

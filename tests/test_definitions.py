@@ -1,5 +1,6 @@
 """The Dagster layer: definitions load, every asset materialises with its checks, the sensor fires."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -213,3 +214,13 @@ def test_classifier_check_fails_when_the_rejected_share_jumps(tmp_path: Path, la
     assert not check.passed
     assert check.metadata["rejected_share"].value == 1.0
     assert check.metadata["rejected_shift"].value > 0.5
+
+
+def test_the_sensor_lists_past_a_symlink_loop_and_a_name_that_is_not_utf8(landing: Path):
+    (landing / os.fsdecode(b"bad\xff.txt")).write_text("A title\n\nA body.\n")
+    settle(landing)
+    (landing / "loop.txt").symlink_to("loop.txt")
+    resources = {"landing": LandingFolder(path=str(landing))}
+    with dg.instance_for_test() as instance:
+        result = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources))
+    assert len(result.run_requests) == 1

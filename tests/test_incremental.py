@@ -134,6 +134,51 @@ def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Pa
         assert fingerprint(warehouse) == expected, fraction
 
 
+@pytest.mark.slow
+def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(tmp_path: Path, landing: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    """A small memory budget makes the publish spill; a load killed meanwhile leaves the spill folder."""
+    monkeypatch.setenv("ETL_DUCKDB_MEMORY", "100MB")  # every build below, killed or not
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(corpus), "--mb", "6"],
+                   check=True, capture_output=True)
+    clean = tmp_path / "clean.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    good = fingerprint(clean)
+    for path in corpus.glob("*.txt"):
+        shutil.copy(path, landing)
+    settle(landing)
+    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    expected = fingerprint(clean)
+
+    for delay in (0.0, 0.5):  # the moment the spill folder appears, and while it fills
+        warehouse = tmp_path / f"spilling_{delay}.duckdb"
+        seeds_only = tmp_path / f"seeds_{delay}"
+        shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
+        settle(seeds_only)
+        assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
+        process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
+                                    "--warehouse", str(warehouse)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        while not _spill_folders(warehouse) and process.poll() is None:
+            time.sleep(0.01)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        assert _spill_folders(warehouse), "the load never spilled: lower ETL_DUCKDB_MEMORY or enlarge the corpus"
+        assert fingerprint(warehouse) in (good, expected), delay
+        result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert fingerprint(warehouse) == expected, delay
+        assert not _spill_folders(warehouse)
+
+
+def _spill_folders(warehouse: Path) -> list[Path]:
+    """The folders DuckDB spills a load of this warehouse into (beside its working copy)."""
+    return [p for p in warehouse.parent.iterdir()
+            if p.is_dir() and p.name.startswith(f".{warehouse.name}.") and p.name.endswith(".tmp")]
+
+
 def _limit_file_size(limit: int):
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, as on a full disk
@@ -160,3 +205,27 @@ def test_a_load_that_cannot_write_says_where_and_leaves_the_warehouse_as_it_was(
     assert not list(tmp_path.glob(".news.duckdb.*"))  # no working copy left behind
     assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert fingerprint(warehouse)["articles"][0] > before["articles"][0]
+
+
+def test_what_a_killed_load_left_behind_is_removed_and_nothing_else(tmp_path: Path, landing: Path):
+    """A load killed while DuckDB spilled leaves its working copy, write-ahead log and spill folder."""
+    warehouse = tmp_path / "news.duckdb"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    leftovers = [tmp_path / ".news.duckdb.loading", tmp_path / ".news.duckdb.loading.wal"]
+    for path in leftovers:
+        path.write_bytes(b"half a load")
+    spill = tmp_path / ".news.duckdb.loading.tmp"
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").parent.mkdir()
+    (spill / "duckdb_temp_storage_DEFAULT-0.tmp").write_bytes(b"spilled pages")
+    # Look-alikes the loader did not create: another warehouse's load, and a user's files.
+    others = [tmp_path / ".news.duckdb.x.loading.tmp", tmp_path / ".news2.duckdb.loading", tmp_path / "news.duckdb.tmp"]
+    for path in others:
+        path.mkdir()
+    (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
+    settle(landing)
+    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert [p for p in [*leftovers, spill] if p.exists()] == []
+    assert all(p.is_dir() for p in others)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.ingest import FileInFlight, RejectedFile, decode, discover, fingerprint
+from etl.ingest import FileInFlight, RejectedFile, decode, discover, fingerprint, readable_name
 
 from conftest import BBC, SEEDS
 
@@ -79,3 +79,17 @@ def test_a_file_pasted_together_from_two_encodings_keeps_both_parts():
     assert decoded.encoding == "utf-8+cp1252"
     assert "£1,400 – a “bargain”, said the café owner." in decoded.text
     assert "Later it was £5 at the café." in decoded.text
+
+
+def test_odd_entries_are_listed_for_rejection_and_never_fail_the_listing(tmp_path: Path):
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    (tmp_path / "dangling.txt").symlink_to("nowhere.txt")
+    bad_name = tmp_path / os.fsdecode(b"bad\xff.txt")
+    bad_name.write_text("A title\n\nA body.\n")
+    (tmp_path / "good.txt").write_text("A title\n\nA body.\n")
+    found = discover(tmp_path)
+    assert [readable_name(p.name) for p in found] == ["bad\\xff.txt", "good.txt", "loop.txt"]
+    with pytest.raises(RejectedFile, match="The file name is not valid UTF-8"):
+        fingerprint(bad_name)
+    with pytest.raises(OSError, match="Too many levels of symbolic links"):
+        fingerprint(tmp_path / "loop.txt")

@@ -10,7 +10,7 @@ import polars as pl
 from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint
+from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint, readable_name
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.parallel import map_chunks
@@ -73,7 +73,8 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
         except (OSError, RejectedFile) as exc:  # rejected without being read: no hash
             reason = f"The file could not be read: {exc.strerror}." if isinstance(exc, OSError) else str(exc)
             size = _size(path)
-            rows.append((path.name, str(path), size, None, _change(known.get(path.name), None, size), reason))
+            name = readable_name(path.name)
+            rows.append((name, readable_name(str(path)), size, None, _change(known.get(name), None, size), reason))
             continue
         rows.append((record.source_file, str(path), record.size_bytes, record.sha256,
                      _change(known.get(record.source_file), record.sha256, record.size_bytes), None))
@@ -312,7 +313,7 @@ def _mentions_by_type(stage, per_file: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema={"entity_type": pl.String, "len": pl.UInt32})
     files = [str(stage.mentions_dir / name) for name in per_file["mentions_file"].unique().to_list()]
     return (
-        pl.scan_parquet(files, include_file_paths="staged_file")
+        pl.scan_parquet(files, include_file_paths="staged_file", glob=False)  # literal paths, as in staging
         .select("sha256", "entity_type", pl.col("staged_file").str.split("/").list.last().alias("mentions_file"))
         .join(per_file.lazy().select("sha256", "mentions_file"), on=["sha256", "mentions_file"])
         .group_by("entity_type").len()
@@ -364,7 +365,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
                 extractor_version=EXTRACTOR_VERSION,
                 pipeline_version=PIPELINE_VERSION,
                 purge_deleted=warehouse.purge_deleted,
-            )).rules
+                force_purge=warehouse.force_purge,
+            ), memory_limit=warehouse.duckdb_memory).rules
         except load.IntegrityError as exc:
             yield from _integrity_results(exc.violations, "in the load, discarded")
             raise

@@ -1,6 +1,7 @@
 """The ingest job, a sensor that notices new or changed files, and a daily backstop schedule."""
 
 import hashlib
+import os
 import time
 
 import dagster as dg
@@ -20,10 +21,14 @@ def landing_state(landing: LandingFolder) -> str:
     digest = hashlib.sha256()
     now = time.time()
     for path in discover(landing.root):
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # a symlink loop, or gone since the listing: a run rejects or forgets it
         if not is_settled(stat, landing.settle_seconds, now):
             continue  # still being written: it counts once it has settled
-        digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        # The name as bytes: a name that is not UTF-8 cannot be encoded as text.
+        digest.update(os.fsencode(path.name) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:32]
 
 

@@ -1,34 +1,37 @@
 """Where the pipeline reads from and writes to, configurable per deployment."""
 
-import os
 import tempfile
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from etl import paths
-from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
-from etl.parallel import default_workers
+from etl.settings import RULES
 from etl.staging import Stage
 
 
-SETTLE_ENV = "ETL_SETTLE_SECONDS"
-MAX_FILE_ENV = "ETL_MAX_FILE_MB"
-PURGE_ENV = "ETL_PURGE_DELETED"
+class CheckedBySettings(dg.ConfigurableResource):
+    """A resource whose fields named like a setting are checked by that setting's rule (see
+    `etl.settings`), whether they come from the environment or from a run's config."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _by_settings_rule(cls, value: object, info: ValidationInfo) -> object:
+        rule = RULES.get(info.field_name)
+        return value if rule is None else rule.check(value)
 
 
-class LandingFolder(dg.ConfigurableResource):
+class LandingFolder(CheckedBySettings):
     """The folder scrapers and people drop raw news files into."""
 
     path: str
     settle_seconds: float = Field(
-        default_factory=lambda: float(os.environ.get(SETTLE_ENV, DEFAULT_SETTLE_SECONDS)),
+        default=RULES["settle_seconds"].default,
         description="A file modified more recently than this is still being written and waits for the next run.",
     )
-
     max_file_mb: float = Field(
-        default_factory=lambda: float(os.environ.get(MAX_FILE_ENV, DEFAULT_MAX_FILE_BYTES / 2**20)),
+        default=RULES["max_file_mb"].default,
         description="Files larger than this many MB are rejected without being read.",
     )
 
@@ -41,15 +44,20 @@ class LandingFolder(dg.ConfigurableResource):
         return Path(self.path)
 
 
-class Warehouse(dg.ConfigurableResource):
+class Warehouse(CheckedBySettings):
     """The DuckDB warehouse file, with its staging folder beside it."""
 
     path: str
-    workers: int = Field(default_factory=default_workers,
-                         description="Processes for per-file work (default: $ETL_WORKERS or every core).")
+    workers: int = Field(default=RULES["workers"].default, description="Processes for per-file work.")
+    duckdb_memory: str = Field(default=RULES["duckdb_memory"].default,
+                               description="DuckDB's memory budget during a load; beyond it, it spills to disk.")
     purge_deleted: bool = Field(
-        default_factory=lambda: os.environ.get(PURGE_ENV, "") not in ("", "0", "false", "no"),
+        default=False,
         description="Drop the rows of files gone from the landing folder instead of keeping them marked deleted.",
+    )
+    force_purge: bool = Field(
+        default=False,
+        description="Purge even when more than half of the warehouse's files are gone from the landing folder.",
     )
 
     @property

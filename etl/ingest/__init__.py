@@ -68,18 +68,33 @@ def discover(landing_dir: Path) -> list[Path]:
     """Article files directly inside the landing folder, in name order.
 
     Hidden files and links that resolve outside the folder are skipped so a
-    stray symlink cannot pull arbitrary files into the warehouse.
+    stray symlink cannot pull arbitrary files into the warehouse. A symlink loop is
+    listed, for `fingerprint` to reject (it cannot be read) rather than fail the listing.
     """
     root = landing_dir.resolve()
     found = []
     for path in landing_dir.iterdir():
         if path.name.startswith(".") or path.suffix.lower() not in ARTICLE_SUFFIXES:
             continue
-        if path.is_symlink() and root not in path.resolve().parents:
-            continue
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except FileNotFoundError:  # dangling: nothing to read
+                continue
+            except (OSError, RuntimeError):  # a loop (RuntimeError before Python 3.13)
+                found.append(path)
+                continue
+            if root not in target.parents:
+                continue
         if path.is_file():
             found.append(path)
     return sorted(found, key=lambda p: p.name)
+
+
+def readable_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (which Python keeps as lone surrogates, that
+    Polars, DuckDB and Dagster refuse) shown as escapes, like `bad\\xff.txt`."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def is_settled(stat: os.stat_result, settle_seconds: float, now: float | None = None) -> bool:
@@ -92,8 +107,12 @@ def fingerprint(path: Path, settle_seconds: float = 0.0,
 
     Raises FileInFlight when the file was modified within `settle_seconds`, or changed
     while it was being read: a scraper or a copy is still writing it. Raises RejectedFile,
-    without reading it, when the file is larger than `max_bytes`.
+    without reading it, when its name is not UTF-8 (see `readable_name`) or the file is
+    larger than `max_bytes`.
     """
+    if readable_name(path.name) != path.name:
+        raise RejectedFile("The file name is not valid UTF-8 (shown here with its invalid bytes escaped); "
+                           "rename the file to load it.")
     before = path.stat()
     if not is_settled(before, settle_seconds):
         raise FileInFlight(f"{path.name} was modified less than {settle_seconds:g} s ago.")

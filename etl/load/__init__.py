@@ -22,8 +22,9 @@ from typing import NamedTuple
 import duckdb
 import polars as pl
 
-from etl.durable import fsync
+from etl.durable import fsync, process_alive
 from etl.paths import WAREHOUSE_SQL_DIR
+from etl.settings import DEFAULT_MEMORY_LIMIT
 from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA
 
 PUBLISHED_TABLES = (
@@ -36,13 +37,23 @@ PUBLISHED_TABLES = (
     "fact_mention",
 )
 
-
-MEMORY_ENV = "ETL_DUCKDB_MEMORY"
-DEFAULT_MEMORY_LIMIT = "512MB"
+#: A purging load may drop at most this share of the warehouse's files unless forced.
+MAX_PURGE_SHARE = 0.5
 
 
 class PublishError(RuntimeError):
     """The warehouse file could not be written (disk full, no permission...); nothing was published."""
+
+
+class PurgeRefused(RuntimeError):
+    """A purging load would drop most of the warehouse: more likely an empty or unmounted
+    landing folder than files deleted on purpose. Nothing was published."""
+
+    def __init__(self, purged: int, files: int):
+        super().__init__(
+            f"Purge refused: the load would drop {purged} of the warehouse's {files} files, more than "
+            f"{MAX_PURGE_SHARE:.0%} at once. Is the landing folder complete (mounted, not emptied by mistake)? "
+            "If these files are meant to go, purge with --force-purge or ETL_PURGE_FORCE=1.")
 
 
 class IntegrityError(RuntimeError):
@@ -70,6 +81,7 @@ class Batch:
     extractor_version: str
     pipeline_version: str
     purge_deleted: bool = False  # drop the rows of files gone from the landing folder
+    force_purge: bool = False  # even more than MAX_PURGE_SHARE of the warehouse's files
 
 
 def sql_file(name: str) -> str:
@@ -99,19 +111,24 @@ def violations(con: duckdb.DuckDBPyConnection, rules: dict[str, IntegrityRule] |
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = _open(path, read_only)
+def connect(path: Path, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT,
+            spill_dir: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = _open(path, read_only, memory_limit, spill_dir)
     try:
         yield con
     finally:
         con.close()
 
 
-def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+def _open(path: Path, read_only: bool, memory_limit: str = DEFAULT_MEMORY_LIMIT,
+          spill_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A bounded memory budget: large loads spill to disk (into `spill_dir` if given, else
+    DuckDB's default beside the file) instead of growing with the corpus."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    # A bounded memory budget: large loads spill to disk instead of growing with the corpus.
-    config = {"memory_limit": os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_LIMIT), "preserve_insertion_order": False}
+    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
+    if spill_dir is not None:
+        config["temp_directory"] = str(spill_dir)
     return duckdb.connect(str(path), read_only=read_only, config=config)
 
 
@@ -153,7 +170,8 @@ def read_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     except duckdb.IOException as exc:
         if _lock_holder(exc) is None:
             raise
-        snapshot = path.with_name(f".{path.name}.{os.getpid()}.snapshot")
+        _remove_dead_snapshots(path)
+        snapshot = path.with_name(f".{path.name}.{os.getpid()}{_SNAPSHOT_SUFFIX}")
         shutil.copyfile(path, snapshot)
         con = _open(snapshot, read_only=True)
     try:
@@ -161,7 +179,20 @@ def read_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     finally:
         con.close()
         if snapshot is not None:
-            _remove(snapshot)
+            snapshot.unlink(missing_ok=True)
+
+
+_SNAPSHOT_SUFFIX = ".snapshot"
+
+
+def _remove_dead_snapshots(path: Path) -> None:
+    """Private copies left by readers that were killed (their PID names them); matched by exact
+    prefix and suffix, never as a pattern another warehouse's name could match."""
+    prefix = f".{path.name}."
+    for name in os.listdir(path.parent):
+        pid = name[len(prefix) : -len(_SNAPSHOT_SUFFIX)]
+        if name.startswith(prefix) and name.endswith(_SNAPSHOT_SUFFIX) and pid.isdigit() and not process_alive(int(pid)):
+            (path.parent / name).unlink(missing_ok=True)
 
 
 def schema_version() -> str:
@@ -215,7 +246,7 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     return {name: LoadedFile(sha, size, status, version) for name, sha, size, status, version in rows}
 
 
-def publish(path: Path, batch: Batch) -> Published:
+def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Published:
     """Apply one batch and swap it in whole.
 
     The load is written to a private copy of the warehouse and renamed over it only once
@@ -225,12 +256,12 @@ def publish(path: Path, batch: Batch) -> Published:
     warehouse makes concurrent loads from separate processes take turns.
     """
     with _writer_lock(path):
-        work = path.with_name(f".{path.name}.{os.getpid()}.loading")
-        _remove(work)
+        load_files = LoadFiles.of(path)
+        work = load_files.working_copy
         try:
             if path.exists():
                 shutil.copyfile(path, work)
-            with connect(work) as con:
+            with connect(work, memory_limit=memory_limit, spill_dir=load_files.spill_dir) as con:
                 rules = _apply(con, batch)
                 con.execute("CHECKPOINT")
                 tables = table_counts(con)
@@ -241,7 +272,7 @@ def publish(path: Path, batch: Batch) -> Published:
             raise PublishError(f"Could not write the warehouse {path} (via {work.name}): "
                                f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged.") from exc
         finally:
-            _remove(work)
+            load_files.remove()
     return Published(tables, rules)
 
 
@@ -257,6 +288,10 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
         "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
         "purge_deleted": [batch.purge_deleted],
     }).to_arrow())
+    if batch.purge_deleted and not batch.force_purge:
+        purged, files = con.execute(sql_file("purge_share.sql")).fetchall()[0]
+        if purged > files * MAX_PURGE_SHARE:
+            raise PurgeRefused(purged, files)  # `publish` discards the working copy
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql_file("publish.sql"))
@@ -270,23 +305,41 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     return found
 
 
+@dataclass(frozen=True)
+class LoadFiles:
+    """What a load creates beside the warehouse: the working copy, its write-ahead log and the
+    folder DuckDB spills to. Named after the warehouse alone, as the writer lock lets one load
+    at a time use them: whatever a killed load left behind is exactly these, and removing
+    them touches nothing else (no pattern that another warehouse's name could match)."""
+
+    working_copy: Path
+    wal: Path
+    spill_dir: Path
+
+    @classmethod
+    def of(cls, warehouse: Path) -> LoadFiles:
+        work = warehouse.with_name(f".{warehouse.name}.loading")
+        return cls(work, work.with_name(work.name + ".wal"), work.with_name(work.name + ".tmp"))
+
+    def remove(self) -> None:
+        for path in (self.working_copy, self.wal, self.spill_dir):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
+
 @contextmanager
 def _writer_lock(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            # Holding the lock, any leftover working copy belongs to a load that died.
-            for stale in path.parent.glob(f".{path.name}.*.loading*"):
-                _remove(stale)
+            LoadFiles.of(path).remove()  # holding the lock, these belong to a load that died
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
-
-def _remove(path: Path) -> None:
-    for candidate in (path, path.with_name(path.name + ".wal")):
-        candidate.unlink(missing_ok=True)
 
 
 
@@ -294,9 +347,16 @@ def _register_parquet(con: duckdb.DuckDBPyConnection, name: str, files: list[Pat
     """The staged rows as a view of this connection only: a view stored in the warehouse would
     point at staging paths that break when staging is cleaned or the file is copied elsewhere."""
     if files:
-        con.register(name, con.read_parquet([str(f) for f in dict.fromkeys(files)], filename=True))
+        con.register(name, con.read_parquet([_literal(f) for f in dict.fromkeys(files)], filename=True))
     else:
         con.register(name, pl.DataFrame(schema={**schema, "filename": pl.String}).to_arrow())
+
+
+def _literal(path: Path) -> str:
+    """The path as DuckDB's file readers take it literally: they read `*`, `?` and `[` as a
+    pattern (even in a list of files) unless bracketed, so a warehouse named `w[1].duckdb`
+    would read no staged file, and one named `w*.duckdb` those of every warehouse."""
+    return re.sub(r"([*?\[])", r"[\1]", str(path))
 
 
 def table_comments() -> dict[str, str]:

@@ -1,0 +1,132 @@
+"""Every setting the pipeline reads from the environment, validated once at start-up.
+
+A bad value stops the run before any work, with one sentence naming the variable, the value
+and what is accepted, instead of a traceback mid-run or a silently empty load. The Dagster
+resources check the values of their fields (set here, or in a run's config) by the same rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl import paths
+from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
+
+DEFAULT_MEMORY_LIMIT = "512MB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B)", re.IGNORECASE)
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value the pipeline cannot use; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One setting: where it is read from, its default and how its text becomes a value."""
+
+    variable: str
+    default: object
+    accepted: str  # what `parse` accepts, in words
+    parse: Callable[[str], object]  # raises ValueError on anything else
+
+    def check(self, value: object) -> object:
+        """The value, parsed from text if it is text; ValueError saying what is accepted otherwise."""
+        try:
+            return self.parse(value.strip() if isinstance(value, str) else str(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not accepted: expected {self.accepted}") from None
+
+
+def _whole_number(minimum: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        number = int(text)
+        if number < minimum:
+            raise ValueError(text)
+        return number
+    return parse
+
+
+def _number(minimum: float, inclusive: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        number = float(text)
+        if not math.isfinite(number) or number < minimum or (number == minimum and not inclusive):
+            raise ValueError(text)
+        return number
+    return parse
+
+
+def _memory(text: str) -> str:
+    if not _MEMORY.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
+_SWITCH = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def _switch(text: str) -> bool:
+    try:
+        return _SWITCH[text.lower()]
+    except KeyError:
+        raise ValueError(text) from None
+
+
+def _path(text: str) -> Path:
+    if not text:
+        raise ValueError(text)
+    return Path(text)
+
+
+_SWITCH_WORDS = "1, true, yes, on, 0, false, no or off"
+
+RULES = {
+    "landing": Rule("ETL_LANDING_DIR", paths.DEFAULT_LANDING, "a folder path", _path),
+    "warehouse": Rule("ETL_WAREHOUSE", paths.DEFAULT_WAREHOUSE, "a file path", _path),
+    "workers": Rule("ETL_WORKERS", os.cpu_count() or 1, "a whole number of at least 1", _whole_number(1)),
+    "settle_seconds": Rule("ETL_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS, "a number of seconds, 0 or more",
+                           _number(0.0, inclusive=True)),
+    "max_file_mb": Rule("ETL_MAX_FILE_MB", DEFAULT_MAX_FILE_BYTES / 2**20, "a number of MB above 0",
+                        _number(0.0, inclusive=False)),
+    "duckdb_memory": Rule("ETL_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT,
+                          "a size such as 512MB or 2GiB (units KB, MB, GB, TB, KiB, MiB, GiB, TiB)", _memory),
+    "purge_deleted": Rule("ETL_PURGE_DELETED", False, _SWITCH_WORDS, _switch),
+    "force_purge": Rule("ETL_PURGE_FORCE", False, _SWITCH_WORDS, _switch),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing: Path
+    warehouse: Path
+    workers: int  # processes for per-file work
+    settle_seconds: float  # a file modified more recently is still being written
+    max_file_mb: float  # larger files are rejected unread
+    duckdb_memory: str  # DuckDB's memory budget during a load
+    purge_deleted: bool  # drop the rows of files gone from the landing folder
+    force_purge: bool  # purge even when most of the warehouse's files seem gone
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        """Raises SettingError on the first variable holding a value that is not accepted."""
+        values = {}
+        for name, rule in RULES.items():
+            text = environ.get(rule.variable, "")
+            if not text:
+                values[name] = rule.default
+                continue
+            try:
+                values[name] = rule.check(text)
+            except ValueError:
+                raise SettingError(f"{rule.variable}={text!r} is not a valid setting: "
+                                   f"expected {rule.accepted}.") from None
+        return cls(**values)
+
+    def overridden(self, **given: object) -> Settings:
+        """These settings with the values given on the command line; None means not given."""
+        return dataclasses.replace(self, **{name: value for name, value in given.items() if value is not None})
