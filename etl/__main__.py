@@ -109,10 +109,12 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
             f"{files.get(f'files_{kind}', 0)} {kind}" for kind in ("new", "changed", "outdated", "unchanged", "deleted")
         ) + f", {articles.get('files_rejected', 0)} rejected, {files.get('files_in_flight', 0)} still being written",
         f"this load {articles.get('dagster/row_count', 0)} articles, "
-        f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions",
+        f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions, "
+        f"{metadata.get('staged_mentions', {}).get('quotations', 0)} quotations",
         f"warehouse {metadata.get('fact_article', {}).get('dagster/row_count', '?')} articles, "
         f"{metadata.get('fact_mention', {}).get('dagster/row_count', '?')} mentions, "
-        f"{metadata.get('dim_entity', {}).get('dagster/row_count', '?')} entities",
+        f"{metadata.get('dim_entity', {}).get('dagster/row_count', '?')} entities, "
+        f"{metadata.get('fact_quote', {}).get('dagster/row_count', '?')} quotations",
         "stages    " + ", ".join(
             f"{stage} {metadata.get(asset, {}).get(key, 0):.1f} s"
             for stage, asset, key in (("fingerprint", "landing_files", "seconds"), ("split", "staged_articles", "seconds"),

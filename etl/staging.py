@@ -26,9 +26,11 @@ from etl.durable import fsync, process_alive
 from etl.ingest import DecodedText, RejectedFile, decode
 from etl.mentions.extract import Mention, extract_mentions
 from etl.mentions.version import EXTRACTOR_VERSION
+from etl.quotes.extract import Quotation, extract_quotations
+from etl.quotes.version import QUOTES_VERSION
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
-PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}"
+PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}/{QUOTES_VERSION}"
 
 PARAGRAPH_TYPE = pl.List(pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32}))
 ARTICLE_SCHEMA = {
@@ -63,6 +65,21 @@ MENTION_SCHEMA = {
     "sentence_end": pl.Int32,
     "in_quote": pl.Boolean,
 }
+QUOTE_SCHEMA = {
+    "sha256": pl.String,
+    "article_index": pl.Int32,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "paragraph_index": pl.Int32,
+    "quote_text": pl.String,
+    "word_count": pl.Int32,
+    "is_fragment": pl.Boolean,
+    "speaker_name": pl.String,
+    "speaker_type": pl.String,
+    "cue": pl.String,
+    "rule": pl.String,
+    "verb": pl.String,
+}
 
 
 class SplitOutcome(NamedTuple):
@@ -90,6 +107,9 @@ class ExtractOutcome(NamedTuple):
     names_classified: int  # distinct names per article the classifier typed
     names_rejected: int  # of those, names it found not to be entities
     mentions_file: str
+    quote_count: int
+    quotes_attributed: int  # quotations with a speaker
+    quotes_file: str
 
 
 def _outcome_schema(outcome: type[NamedTuple]) -> dict:
@@ -106,14 +126,15 @@ class Stage:
     def __init__(self, root: Path):
         self.root = root
         self.articles_dir = root / f"articles-{SPLITTER_VERSION}"
-        self.mentions_dir = root / f"mentions-{SPLITTER_VERSION}-{EXTRACTOR_VERSION}"
+        # Quotations are extracted with the mentions they attribute to, in the same pass.
+        self.mentions_dir = root / f"mentions-{SPLITTER_VERSION}-{EXTRACTOR_VERSION}-{QUOTES_VERSION}"
 
     def split_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
         """Outcomes already staged for these file versions."""
-        return _lookup(self.articles_dir, sha256s, SPLIT_OUTCOME_SCHEMA, "articles_file")
+        return _lookup(self.articles_dir, sha256s, SPLIT_OUTCOME_SCHEMA, ("articles_file",))
 
     def extract_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
-        return _lookup(self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA, "mentions_file")
+        return _lookup(self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA, ("mentions_file", "quotes_file"))
 
     def remove_interrupted_writes(self) -> list[Path]:
         """Remove the temporary files of writes whose process has died (killed mid-write);
@@ -175,17 +196,21 @@ class Stage:
             columns=["sha256", "article_index", "text", "paragraphs"],
         ).unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
         tallies: dict[str, Counter] = defaultdict(Counter)
-        mentions = mentions_frame(articles, tallies)
+        mentions, quotes = extracted_frames(articles, tallies)
         chunk = _chunk_id(shas)
-        target = self.mentions_dir / f"{chunk}.parquet"
+        target, quotes_target = self.mentions_dir / f"{chunk}.parquet", self.mentions_dir / f"{chunk}.quotes.parquet"
         _write_atomic(target, mentions)
+        _write_atomic(quotes_target, quotes)
+        quote_counts = dict(quotes.group_by("sha256").agg(pl.len(), pl.col("speaker_name").count()).select(
+            "sha256", pl.struct("len", "speaker_name")).iter_rows())
         counts = dict(mentions.group_by("sha256").len().iter_rows())
         with_mentions = dict(mentions.group_by("sha256").agg(pl.col("article_index").n_unique()).iter_rows())
         article_counts = dict(articles.group_by("sha256").len().iter_rows())
         misplaced = dict(misplaced_mentions(mentions, articles).group_by("sha256").len().iter_rows())
         outcomes = [
             ExtractOutcome(sha, counts.get(sha, 0), article_counts.get(sha, 0) - with_mentions.get(sha, 0),
-                           misplaced.get(sha, 0), tallies[sha]["classified"], tallies[sha]["rejected"], target.name)
+                           misplaced.get(sha, 0), tallies[sha]["classified"], tallies[sha]["rejected"], target.name,
+                           *_quote_tally(quote_counts.get(sha)), quotes_target.name)
             for sha in shas
         ]
         _save_outcomes(self.mentions_dir, chunk, outcomes, EXTRACT_OUTCOME_SCHEMA)
@@ -247,21 +272,40 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     )
 
 
-def mentions_frame(articles: pl.DataFrame, tallies: dict[str, Counter] | None = None) -> pl.DataFrame:
-    """Mentions of staged articles, one row per mention. Built column-wise (faster than rows):
-    MENTION_SCHEMA lists sha256, article_index, then the fields of `Mention` in their order.
-    `tallies` (optional) collects the classifier's counts per file version."""
+def extracted_frames(articles: pl.DataFrame, tallies: dict[str, Counter] | None = None
+                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Mentions and quotations of staged articles, one row each. Built column-wise (faster than
+    rows): MENTION_SCHEMA and QUOTE_SCHEMA list sha256, article_index, then the fields of
+    `Mention` and `Quotation` in their order. `tallies` (optional) collects the classifier's
+    counts per file version."""
     shas: list[str] = []
     indexes: list[int] = []
     mentions: list[Mention] = []
+    quote_shas: list[str] = []
+    quote_indexes: list[int] = []
+    quotes: list[Quotation] = []
     for sha256, index, text, paragraphs in articles.select("sha256", "article_index", "text", "paragraphs").iter_rows():
-        found = extract_mentions(text, [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs],
-                                 None if tallies is None else tallies[sha256])
+        paragraphs = [Paragraph(p["role"], p["start"], p["end"]) for p in paragraphs]
+        found = extract_mentions(text, paragraphs, None if tallies is None else tallies[sha256])
+        quoted = extract_quotations(text, paragraphs, found)
         shas += [sha256] * len(found)
         indexes += [index] * len(found)
         mentions += found
-    columns = zip(*mentions) if mentions else ([] for _ in Mention._fields)
-    return pl.DataFrame([shas, indexes, *columns], schema=MENTION_SCHEMA, orient="col")
+        quote_shas += [sha256] * len(quoted)
+        quote_indexes += [index] * len(quoted)
+        quotes += quoted
+    return (_columns_frame(shas, indexes, mentions, Mention, MENTION_SCHEMA),
+            _columns_frame(quote_shas, quote_indexes, quotes, Quotation, QUOTE_SCHEMA))
+
+
+def _columns_frame(shas: list[str], indexes: list[int], rows: list, row_type: type, schema: dict) -> pl.DataFrame:
+    columns = zip(*rows) if rows else ([] for _ in row_type._fields)
+    return pl.DataFrame([shas, indexes, *columns], schema=schema, orient="col")
+
+
+def _quote_tally(counts: dict | None) -> tuple[int, int]:
+    """(quotations, attributed) of one file version."""
+    return (counts["len"], counts["speaker_name"]) if counts else (0, 0)
 
 
 def _chunk_id(keys: Sequence[str]) -> str:
@@ -274,7 +318,7 @@ def _save_outcomes(folder: Path, chunk: str, outcomes: Sequence, schema: dict) -
     _write_atomic(folder / f"{chunk}.outcomes.parquet", frame)
 
 
-def _lookup(folder: Path, sha256s: Sequence[str], schema: dict, rows_column: str) -> pl.DataFrame:
+def _lookup(folder: Path, sha256s: Sequence[str], schema: dict, rows_columns: tuple[str, ...]) -> pl.DataFrame:
     """Staged outcomes of these versions whose staged rows are intact. A damaged staged file
     (cut short by a crash or a full disk) is removed with its chunk, so its files are redone
     instead of failing every load that reads it."""
@@ -286,11 +330,12 @@ def _lookup(folder: Path, sha256s: Sequence[str], schema: dict, rows_column: str
     except pl.exceptions.ComputeError:
         intact = [f for f in outcome_files if _intact(f) or not _discard_chunk(f)]
         outcomes = _read_versions(intact, sha256s, schema=schema) if intact else pl.DataFrame(schema=schema)
-    damaged = [name for name in outcomes[rows_column].drop_nulls().unique().to_list() if not _intact(folder / name)]
-    for name in damaged:
-        _discard_chunk(folder / name)
-    return outcomes.filter(~pl.col(rows_column).is_in(damaged).fill_null(False)).unique(
-        subset="sha256", keep="first", maintain_order=True)
+    for column in rows_columns:
+        damaged = [name for name in outcomes[column].drop_nulls().unique().to_list() if not _intact(folder / name)]
+        for name in damaged:
+            _discard_chunk(folder / name)
+        outcomes = outcomes.filter(~pl.col(column).is_in(damaged).fill_null(False))
+    return outcomes.unique(subset="sha256", keep="first", maintain_order=True)
 
 
 def _intact(path: Path) -> bool:
@@ -305,7 +350,7 @@ def _intact(path: Path) -> bool:
 def _discard_chunk(path: Path) -> bool:
     """Remove a chunk's rows and outcomes (given either), so its files are staged again."""
     chunk = path.name.split(".", 1)[0]
-    for name in (f"{chunk}.parquet", f"{chunk}.outcomes.parquet"):
+    for name in (f"{chunk}.parquet", f"{chunk}.quotes.parquet", f"{chunk}.outcomes.parquet"):
         (path.parent / name).unlink(missing_ok=True)
     return True
 

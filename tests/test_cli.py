@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import GOLD, entity_f1, settle
+from conftest import GOLD, SHARED, entity_f1, settle
 
 CONTRACT = {
     "articles": ["source_file", "article_index", "article_id", "title", "standfirst", "body", "byline",
@@ -52,6 +52,12 @@ def test_scorer_reads_the_warehouse(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
     assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert entity_f1(warehouse, GOLD) >= 0.92  # the spaCy small model scores 0.63 on the same gold
+    scored = subprocess.run([sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--db", str(warehouse),
+                             "--gold", str(SHARED / "gold" / "quotes_seeds.jsonl")],
+                            capture_output=True, text=True, timeout=120)
+    assert scored.returncode == 0, scored.stderr
+    last = scored.stdout.strip().splitlines()[-1].split()  # quote F1 x speaker accuracy y
+    assert float(last[2]) >= 0.95 and float(last[5]) >= 0.75, last
 
 
 def test_missing_landing_folder_is_a_clear_error(tmp_path: Path):

@@ -95,9 +95,9 @@ def test_new_pipeline_version_reprocesses_loaded_files(tmp_path: Path, landing: 
 def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch):
     import etl.staging
 
-    real = etl.staging.mentions_frame
-    monkeypatch.setattr(etl.staging, "mentions_frame",
-                        lambda articles, tallies=None: real(articles, tallies).with_columns(char_end=0))
+    real = etl.staging.extracted_frames
+    monkeypatch.setattr(etl.staging, "extracted_frames", lambda articles, tallies=None: (
+        real(articles, tallies)[0].with_columns(char_end=0), real(articles, tallies)[1]))
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
         result = _run(landing, warehouse, instance)
@@ -120,9 +120,9 @@ def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Pat
         (landing / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         settle(landing)
         # Offsets still slice the text (the staged check passes), but no mention lies inside its sentence.
-        real = etl.staging.mentions_frame
-        monkeypatch.setattr(etl.staging, "mentions_frame",
-                            lambda articles, tallies=None: real(articles, tallies).with_columns(sentence_end=0))
+        real = etl.staging.extracted_frames
+        monkeypatch.setattr(etl.staging, "extracted_frames", lambda articles, tallies=None: (
+            real(articles, tallies)[0].with_columns(sentence_end=0), real(articles, tallies)[1]))
         result = _run(landing, warehouse, instance)
     assert not result.success
     failed = {(e.asset_key.to_user_string(), e.check_name): e.metadata["violating_rows"].value

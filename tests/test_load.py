@@ -12,6 +12,7 @@ import pytest
 from etl import load
 from etl.ingest import discover
 from etl.mentions.version import EXTRACTOR_VERSION
+from etl.quotes.version import QUOTES_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
 
 
@@ -21,15 +22,19 @@ def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> loa
     loaded = [o for o in outcomes if o.status == "loaded"]
     extracted = stage.extract_chunk([(o.sha256, o.articles_file) for o in loaded]) if loaded else []
     mentions_file = {e.sha256: e.mentions_file for e in extracted}
+    quotes_file = {e.sha256: e.quotes_file for e in extracted}
     files = [{"source_file": Path(path).name, "sha256": o.sha256, "size_bytes": o.size_bytes, "encoding": o.encoding,
               "repair": o.repair, "status": o.status, "reason": o.reason, "articles_file": o.articles_file,
-              "mentions_file": mentions_file.get(o.sha256)} for path, o in zip(paths, outcomes)]
+              "mentions_file": mentions_file.get(o.sha256), "quotes_file": quotes_file.get(o.sha256)}
+             for path, o in zip(paths, outcomes)]
     return load.Batch(
         files=pl.DataFrame(files),
         article_files=sorted({stage.articles_dir / o.articles_file for o in loaded}),
         mention_files=sorted({stage.mentions_dir / o.mentions_file for o in extracted}),
+        quote_files=sorted({stage.mentions_dir / o.quotes_file for o in extracted}),
         deleted=deleted or [],
         extractor_version=EXTRACTOR_VERSION,
+        quotes_version=QUOTES_VERSION,
         pipeline_version=PIPELINE_VERSION,
     )
 

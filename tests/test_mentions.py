@@ -3,7 +3,7 @@ from collections import defaultdict
 from etl.articles import Paragraph, split_articles
 from etl.ingest import decode
 from etl.mentions.extract import extract_mentions
-from etl.staging import articles_frame, mentions_frame
+from etl.staging import articles_frame, extracted_frames
 
 from conftest import SEEDS
 
@@ -90,7 +90,7 @@ def test_extraction_never_raises_on_odd_text():
 
 def test_staged_mention_rows_hold_each_field_in_its_named_column():
     text = decode((SEEDS / "002_a314f3057370094f.txt").read_bytes()).text
-    staged = mentions_frame(articles_frame([("sha", text)]))
+    staged, _ = extracted_frames(articles_frame([("sha", text)]))
     columns = ["sha256", "article_index", "char_start", "char_end", "surface", "entity_name", "entity_type",
                "paragraph_index", "paragraph_role", "sentence_index", "sentence_start", "sentence_end", "in_quote"]
     expected = [

@@ -77,3 +77,17 @@ def test_every_table_and_column_is_documented(con):
     assert all(tables[t] for t in PUBLISHED_TABLES)
     assert {"articles", "article_entities", "rejected_files", "entity_summary", "co_mentions",
             "mention_context", "mentions_by_role", "entity_mentions_by_month"} <= {v for v, c in views.items() if c}
+
+
+def test_most_quoted(con):
+    # 002 quotes Tim Finch of the IPPR four times at length (and "macro"), Hina Majid three times.
+    top = _run(con, "most_quoted")
+    assert top[0][:4] == ("Tim Finch", "PERSON", 4, 1)
+    assert ("Hina Majid", "PERSON", 3, 1) in [row[:4] for row in top]
+
+
+def test_what_did_they_say(con):
+    said = _run(con, "what_did_they_say")
+    assert [row[2][:30] for row in said] == ["“If you asked what policies pe", "“The problem with the core vot",
+                                             "“Now it is the number one or t", "“The worry for some of us is t"]
+    assert {row[0] for row in said} == {"002_a314f3057370094f.txt"}

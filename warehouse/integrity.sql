@@ -77,3 +77,19 @@ WHERE CASE WHEN a.ascii_bytes IS NULL
 SELECT count(*) FROM dim_entity e
 LEFT JOIN (SELECT entity_key, count(*) AS n FROM fact_mention GROUP BY ALL) m USING (entity_key)
 WHERE e.mention_count IS DISTINCT FROM m.n;
+
+-- name: fact_quote.grain_unique
+-- One row per quotation: (file, article position, start offset).
+SELECT count(*) - count(DISTINCT (source_file_key, article_index, char_start)) FROM fact_quote;
+
+-- name: fact_quote.keys_resolve
+-- Every quotation points at an existing article row and date, and its speaker (when known) at an existing entity.
+SELECT count(*) FROM fact_quote q
+WHERE (q.speaker_entity_key IS NOT NULL AND q.speaker_entity_key NOT IN (SELECT entity_key FROM dim_entity))
+   OR q.date_key NOT IN (SELECT date_key FROM dim_date)
+   OR (q.source_file_key, q.article_index) NOT IN (SELECT (source_file_key, article_index) FROM fact_article);
+
+-- name: fact_quote.offsets_slice_text
+-- Every quotation's offsets cut exactly its text out of the article.
+SELECT count(*) FROM fact_quote q JOIN dim_article a USING (article_key)
+WHERE substr(a.text, q.char_start + 1, q.char_end - q.char_start) <> q.quote_text;

@@ -2,13 +2,15 @@
 -- Runs inside a single transaction opened by the loader. Inputs are relations the
 -- loader registers (never values formatted into SQL):
 --   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason,
---               articles_file, mentions_file)  from Arrow
+--               articles_file, mentions_file, quotes_file)  from Arrow
 --   staged_articles(sha256, article_index, article_id, title, standfirst, byline, captions,
 --                   body, text, published_date, word_count, char_start, char_end, ...)  staged Parquet
 --   staged_mentions(sha256, article_index, char_start, char_end, surface, entity_name,
 --                   entity_type, paragraph_index, paragraph_role, sentence_index, sentence_start,
 --                   sentence_end, in_quote)  staged Parquet
---   batch_deleted(source_file), batch_meta(extractor_version, pipeline_version, purge_deleted)  from Arrow
+--   staged_quotes(sha256, article_index, char_start, char_end, paragraph_index, quote_text, word_count,
+--                 is_fragment, speaker_name, speaker_type, cue, rule, verb)  staged Parquet
+--   batch_deleted(source_file), batch_meta(extractor_version, quotes_version, pipeline_version, purge_deleted)  from Arrow
 
 -- Keys: the first eight bytes of an MD5, read little-endian, halved to fit BIGINT (what
 -- md5_number_upper gives, but masked from md5_number, which DuckDB computes about 4x faster).
@@ -38,7 +40,13 @@ SELECT f.source_file, m.* EXCLUDE (filename)
 FROM staged_mentions m
 JOIN batch_files f ON f.sha256 = m.sha256 AND f.mentions_file = parse_filename(m.filename);
 
+CREATE OR REPLACE TEMP VIEW batch_quotes AS
+SELECT f.source_file, q.* EXCLUDE (filename)
+FROM staged_quotes q
+JOIN batch_files f ON f.sha256 = q.sha256 AND f.quotes_file = parse_filename(q.filename);
+
 -- 1. Forget what the batch's files held before.
+DELETE FROM fact_quote WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
 DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
 DELETE FROM fact_article WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
 
@@ -55,6 +63,8 @@ UPDATE dim_source_file SET status = 'deleted', last_loaded_at = current_timestam
 WHERE source_file IN (SELECT source_file FROM batch_deleted) AND status <> 'deleted';
 
 -- Deleted files keep their rows unless the load purges them (ETL_PURGE_DELETED / --purge-deleted).
+DELETE FROM fact_quote WHERE (SELECT purge_deleted FROM batch_meta)
+    AND source_file_key IN (SELECT source_file_key FROM dim_source_file WHERE status = 'deleted');
 DELETE FROM fact_mention WHERE (SELECT purge_deleted FROM batch_meta)
     AND source_file_key IN (SELECT source_file_key FROM dim_source_file WHERE status = 'deleted');
 DELETE FROM fact_article WHERE (SELECT purge_deleted FROM batch_meta)
@@ -112,6 +122,15 @@ SELECT a.source_file_key, m.article_index, a.article_key,
        m.sentence_start, m.sentence_end,
        m.in_quote, (SELECT extractor_version FROM batch_meta)
 FROM batch_mentions m
+JOIN batch_article_keys a USING (source_file, article_index);
+
+-- Speakers are entities of the mentions of the same article, so their keys are in dim_entity.
+INSERT INTO fact_quote
+SELECT a.source_file_key, q.article_index, a.article_key, a.date_key, q.char_start, q.char_end, q.paragraph_index,
+       q.quote_text, q.word_count, q.is_fragment,
+       CASE WHEN q.speaker_name IS NOT NULL THEN entity_key_of(q.speaker_type, q.speaker_name) END,
+       q.cue, q.rule, q.verb, (SELECT quotes_version FROM batch_meta)
+FROM batch_quotes q
 JOIN batch_article_keys a USING (source_file, article_index);
 
 -- 5. No orphans: dimensions keep only what some fact still references.

@@ -172,3 +172,37 @@ COMMENT ON COLUMN fact_mention.sentence_start IS 'Offset of the start of the sen
 COMMENT ON COLUMN fact_mention.sentence_end IS 'Offset just past the end of that sentence.';
 COMMENT ON COLUMN fact_mention.in_quote IS 'True when the mention sits inside a direct quotation.';
 COMMENT ON COLUMN fact_mention.extractor_version IS 'Version of the extraction rules that produced it.';
+
+CREATE TABLE IF NOT EXISTS fact_quote (
+    source_file_key BIGINT NOT NULL,
+    article_index   INTEGER NOT NULL,
+    article_key     BIGINT NOT NULL,
+    date_key        INTEGER NOT NULL,
+    char_start      INTEGER NOT NULL,
+    char_end        INTEGER NOT NULL,
+    paragraph_index INTEGER NOT NULL,
+    quote_text      VARCHAR NOT NULL,
+    word_count      INTEGER NOT NULL,
+    is_fragment     BOOLEAN NOT NULL,
+    speaker_entity_key BIGINT,
+    cue             VARCHAR NOT NULL CHECK (cue IN ('name', 'org', 'pronoun', 'role', 'previous', 'none')),
+    rule            VARCHAR,
+    verb            VARCHAR,
+    quotes_version  VARCHAR NOT NULL
+);
+COMMENT ON TABLE fact_quote IS 'Grain: one direct quotation in one article occurrence, with who said it when a rule could tell.';
+COMMENT ON COLUMN fact_quote.source_file_key IS 'The file (dim_source_file).';
+COMMENT ON COLUMN fact_quote.article_index IS '1-based position of the article within its file.';
+COMMENT ON COLUMN fact_quote.article_key IS 'The article content (dim_article); offsets point into its text.';
+COMMENT ON COLUMN fact_quote.date_key IS 'Publication date this file gives the article (dim_date); 0 when it gives none.';
+COMMENT ON COLUMN fact_quote.char_start IS 'Offset of the opening quotation mark in the article text.';
+COMMENT ON COLUMN fact_quote.char_end IS 'Offset just past the closing mark (or the end of the paragraph, when the quotation is left open there).';
+COMMENT ON COLUMN fact_quote.paragraph_index IS '0-based paragraph of the article the quotation stands in.';
+COMMENT ON COLUMN fact_quote.quote_text IS 'The quotation as written, quotation marks included.';
+COMMENT ON COLUMN fact_quote.word_count IS 'Words inside the quotation.';
+COMMENT ON COLUMN fact_quote.is_fragment IS 'Four words or fewer ("unelected"): analysts often leave these out.';
+COMMENT ON COLUMN fact_quote.speaker_entity_key IS 'Who said or wrote it (dim_entity, a PERSON or an ORG); NULL when no rule could tell.';
+COMMENT ON COLUMN fact_quote.cue IS 'How the speaker is signalled: name, org, pronoun, role, previous (carried over from what came before) or none.';
+COMMENT ON COLUMN fact_quote.rule IS 'The attribution rule that fired, e.g. verb-after-quote, pronoun-he, continues-previous-quote.';
+COMMENT ON COLUMN fact_quote.verb IS 'The reporting word nearest the quotation (said, told, according to; a colon), when one stands there.';
+COMMENT ON COLUMN fact_quote.quotes_version IS 'Version of the quotation rules that produced it.';

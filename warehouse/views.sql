@@ -67,7 +67,83 @@ COMMENT ON COLUMN rejected_files.size_bytes IS 'Its size in bytes; NULL when unk
 COMMENT ON COLUMN rejected_files.first_seen_at IS 'When a load first saw a file of this name.';
 COMMENT ON COLUMN rejected_files.seen_at IS 'When a load last looked at it.';
 
+CREATE OR REPLACE VIEW quotes AS
+SELECT
+    f.source_file,
+    q.article_index,
+    a.title,
+    q.quote_text,
+    e.canonical_name AS speaker_name,
+    e.entity_type AS speaker_type,
+    q.cue,
+    q.rule,
+    q.verb,
+    q.is_fragment,
+    q.word_count,
+    q.paragraph_index,
+    q.char_start,
+    q.char_end,
+    d.full_date AS published_date,
+    f.status AS source_status
+FROM fact_quote q
+JOIN dim_source_file f USING (source_file_key)
+JOIN dim_article a USING (article_key)
+JOIN dim_date d USING (date_key)
+LEFT JOIN dim_entity e ON e.entity_key = q.speaker_entity_key;
+COMMENT ON VIEW quotes IS 'One row per direct quotation in an article occurrence, with its speaker when a rule could tell.';
+COMMENT ON COLUMN quotes.source_file IS 'The file of the article occurrence.';
+COMMENT ON COLUMN quotes.article_index IS 'Position of the article in its file, from 1.';
+COMMENT ON COLUMN quotes.title IS 'Title of the article.';
+COMMENT ON COLUMN quotes.quote_text IS 'The quotation as written, quotation marks included.';
+COMMENT ON COLUMN quotes.speaker_name IS 'Canonical name of who said or wrote it (the same entity as in article_entities); NULL when unknown.';
+COMMENT ON COLUMN quotes.speaker_type IS 'PERSON or ORG (an organisation, its spokesperson or its document); NULL when unknown.';
+COMMENT ON COLUMN quotes.cue IS 'How the speaker is signalled: name, org, pronoun, role, previous or none.';
+COMMENT ON COLUMN quotes.rule IS 'The attribution rule that fired.';
+COMMENT ON COLUMN quotes.verb IS 'The reporting word nearest the quotation (said, told, according to; a colon), when one stands there.';
+COMMENT ON COLUMN quotes.is_fragment IS 'Four words or fewer: filter these out for full quotations.';
+COMMENT ON COLUMN quotes.word_count IS 'Words inside the quotation.';
+COMMENT ON COLUMN quotes.paragraph_index IS '0-based paragraph of the article it stands in.';
+COMMENT ON COLUMN quotes.char_start IS 'Offset of the opening mark in the article text.';
+COMMENT ON COLUMN quotes.char_end IS 'Offset just past the closing mark.';
+COMMENT ON COLUMN quotes.published_date IS 'Publication date this file gives the article; NULL when none.';
+COMMENT ON COLUMN quotes.source_status IS 'Status of the file: loaded, or deleted when it has left the landing folder.';
+
 -- Analyst views for the common questions. Each has an example in warehouse/queries/.
+
+CREATE OR REPLACE VIEW quotes_by_speaker AS
+WITH article_words AS (
+    SELECT source_file_key, article_index, sum(word_count) AS quoted_words FROM fact_quote GROUP BY ALL
+), speaker_context AS (  -- all quoted words of the articles quoting each speaker
+    SELECT s.speaker_entity_key, sum(w.quoted_words) AS context_words
+    FROM (SELECT DISTINCT speaker_entity_key, source_file_key, article_index FROM fact_quote
+          WHERE speaker_entity_key IS NOT NULL) s
+    JOIN article_words w USING (source_file_key, article_index)
+    GROUP BY ALL
+)
+SELECT
+    e.canonical_name AS speaker_name,
+    e.entity_type AS speaker_type,
+    count(*) AS quotations,
+    count(*) FILTER (WHERE NOT q.is_fragment) AS full_quotations,
+    count(DISTINCT (q.source_file_key, q.article_index)) AS articles,
+    min(d.full_date) AS first_date,
+    max(d.full_date) AS last_date,
+    round(sum(q.word_count) / any_value(c.context_words)::DOUBLE, 4) AS share_of_quoted_words
+FROM fact_quote q
+JOIN dim_entity e ON e.entity_key = q.speaker_entity_key
+JOIN dim_date d USING (date_key)
+JOIN speaker_context c ON c.speaker_entity_key = q.speaker_entity_key
+GROUP BY e.canonical_name, e.entity_type;
+COMMENT ON VIEW quotes_by_speaker IS 'One row per speaker: how often quoted, in how many articles, first and last date, and the share of the quoted words of those articles that are theirs.';
+COMMENT ON COLUMN quotes_by_speaker.speaker_name IS 'Canonical name of the speaker.';
+COMMENT ON COLUMN quotes_by_speaker.speaker_type IS 'PERSON or ORG.';
+COMMENT ON COLUMN quotes_by_speaker.quotations IS 'Quotations attributed to them, fragments included.';
+COMMENT ON COLUMN quotes_by_speaker.full_quotations IS 'Of those, quotations of more than four words.';
+COMMENT ON COLUMN quotes_by_speaker.articles IS 'Article occurrences quoting them.';
+COMMENT ON COLUMN quotes_by_speaker.first_date IS 'Earliest publication date of an article quoting them.';
+COMMENT ON COLUMN quotes_by_speaker.last_date IS 'Latest publication date of an article quoting them.';
+COMMENT ON COLUMN quotes_by_speaker.share_of_quoted_words IS 'Their quoted words over all quoted words of the articles quoting them.';
+
 
 CREATE OR REPLACE VIEW entity_summary AS
 SELECT

@@ -13,6 +13,7 @@ from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint, readable_name
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
+from etl.quotes.version import QUOTES_VERSION
 from etl.parallel import map_chunks
 from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
                          split_chunk)
@@ -26,6 +27,9 @@ MAX_SHARE_WITHOUT_MENTIONS = 0.5
 MAX_CLASSIFIER_SHIFT = 0.15
 #: Fewer names than this in a load are too few to compare; the last large load stays the reference.
 MIN_NAMES_COMPARED = 100
+#: How far the share of quotations given a speaker may drop below the reference load's before its check warns.
+MAX_ATTRIBUTION_DROP = 0.15
+MIN_QUOTES_COMPARED = 50
 
 MANIFEST_SCHEMA = {
     "source_file": pl.String,
@@ -206,9 +210,10 @@ def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
     group_name="transform",
     kinds={"python", "polars"},
     owners=OWNERS,
-    code_version=EXTRACTOR_VERSION,
+    code_version=f"{EXTRACTOR_VERSION}/{QUOTES_VERSION}",
     description="People, organisations and places mentioned in each staged article, with offsets, "
-    "paragraph role, sentence and quotation context, resolved to canonical names.",
+    "paragraph role, sentence and quotation context, resolved to canonical names; and the article's direct "
+    "quotations with their speakers.",
     check_specs=[
         dg.AssetCheckSpec("offsets_slice_surface", asset="staged_mentions", blocking=True,
                           description="Every mention's offsets cut exactly its surface text out of the article."),
@@ -219,6 +224,9 @@ def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
         dg.AssetCheckSpec("classifier_stable", asset="staged_mentions",
                           description="The share of candidate names the classifier rejects, and the mix of entity "
                           f"types, each move by at most {MAX_CLASSIFIER_SHIFT:.0%} from the previous load's."),
+        dg.AssetCheckSpec("quotations_attributed", asset="staged_mentions",
+                          description="The share of quotations given a speaker drops by at most "
+                          f"{MAX_ATTRIBUTION_DROP:.0%} from the last load's with {MIN_QUOTES_COMPARED} quotations or more."),
     ],
 )
 def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataFrame, warehouse: Warehouse):
@@ -234,7 +242,9 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     manifest = staged_articles.join(per_file, on="sha256", how="left")
     by_type = _mentions_by_type(stage, per_file)
     mix = _classifier_mix(per_file, by_type)
-    reference = _reference_mix(context)
+    reference = _previous_metadata(context, "classifier_reference")
+    quotes = _quotation_share(per_file)
+    quotes_reference = _previous_metadata(context, "quotations_reference")
     yield dg.Output(manifest, metadata={
         "dagster/row_count": int(per_file["mention_count"].sum() or 0),
         "dagster/column_schema": _schema_of(manifest),
@@ -242,6 +252,11 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
         "classifier_mix": dg.MetadataValue.json(mix),
         "classifier_reference": dg.MetadataValue.json(
             mix if mix["names_classified"] >= MIN_NAMES_COMPARED or reference is None else reference),
+        "quotations": quotes["quotations"],
+        "quotations_attributed_share": quotes["attributed_share"],
+        "quotations_reference": dg.MetadataValue.json(
+            quotes if quotes["quotations"] >= MIN_QUOTES_COMPARED or quotes_reference is None else quotes_reference),
+        "most_quoted": dg.MetadataValue.md(_md_table(["speaker", "type", "quotations"], _most_quoted(stage, per_file))),
         "seconds": round(time.perf_counter() - started, 3),
     })
     misplaced = per_file.filter(pl.col("misplaced_mentions") > 0).join(
@@ -256,6 +271,7 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     yield dg.AssetCheckResult(check_name="entity_types_known", passed=unknown.height == 0,
                               metadata={"unknown_types": dg.MetadataValue.json(dict(unknown.iter_rows()))})
     yield _classifier_check(mix, reference)
+    yield _attribution_check(quotes, quotes_reference)
     articles = int(loaded["article_count"].sum() or 0)
     without = int(per_file["articles_without_mentions"].sum() or 0)
     share = without / articles if articles else 0.0
@@ -279,13 +295,51 @@ def _classifier_mix(per_file: pl.DataFrame, by_type: pl.DataFrame) -> dict:
     }
 
 
-def _reference_mix(context: dg.AssetExecutionContext) -> dict | None:
-    """The mix of the last load large enough to compare with, as the previous load recorded it."""
+def _previous_metadata(context: dg.AssetExecutionContext, key: str):
+    """A metadata value of this asset's previous materialisation (a reference kept load to load)."""
     event = context.instance.get_latest_materialization_event(context.asset_key)
     if event is None or event.asset_materialization is None:
         return None
-    entry = event.asset_materialization.metadata.get("classifier_reference")
+    entry = event.asset_materialization.metadata.get(key)
     return entry.value if entry is not None else None
+
+
+def _quotation_share(per_file: pl.DataFrame) -> dict:
+    quotations = int(per_file["quote_count"].sum() or 0)
+    attributed = int(per_file["quotes_attributed"].sum() or 0)
+    return {"quotations": quotations, "attributed_share": round(attributed / quotations, 4) if quotations else None}
+
+
+def _attribution_check(quotes: dict, reference: dict | None) -> dg.AssetCheckResult:
+    """Warns when the share of quotations given a speaker drops far below the reference load's:
+    a silent regression of the attribution rules or of the mentions they lean on."""
+    metadata = {"attributed_share": quotes["attributed_share"], "quotations": quotes["quotations"]}
+    if reference is None or quotes["quotations"] < MIN_QUOTES_COMPARED:
+        return dg.AssetCheckResult(check_name="quotations_attributed", passed=True, metadata={
+            **metadata, "note": "no earlier load to compare with" if reference is None
+            else f"fewer than {MIN_QUOTES_COMPARED} quotations: too few to compare"})
+    drop = reference["attributed_share"] - quotes["attributed_share"]
+    return dg.AssetCheckResult(check_name="quotations_attributed", passed=drop <= MAX_ATTRIBUTION_DROP,
+                               severity=dg.AssetCheckSeverity.WARN,
+                               metadata={**metadata, "reference_share": reference["attributed_share"],
+                                         "drop": round(drop, 4)})
+
+
+def _most_quoted(stage, per_file: pl.DataFrame, limit: int = 10) -> list[tuple]:
+    """The speakers quoted most in this load, from the staged quotations its outcomes name."""
+    files = per_file.filter(pl.col("quote_count") > 0)
+    if files.is_empty():
+        return []
+    return (
+        pl.scan_parquet([str(stage.mentions_dir / name) for name in files["quotes_file"].unique().to_list()],
+                        include_file_paths="staged_file", glob=False)
+        .with_columns(pl.col("staged_file").str.split("/").list.last().alias("quotes_file"))
+        .join(files.lazy().select("sha256", "quotes_file"), on=["sha256", "quotes_file"])
+        .drop_nulls("speaker_name")
+        .group_by("speaker_name", "speaker_type").len()
+        .sort(["len", "speaker_name"], descending=[True, False])
+        .head(limit).collect().rows()
+    )
 
 
 def _classifier_check(mix: dict, reference: dict | None) -> dg.AssetCheckResult:
@@ -358,11 +412,13 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         try:
             rules = load.publish(warehouse.file, load.Batch(
                 files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
-                                   "articles_file", "mentions_file"),
+                                   "articles_file", "mentions_file", "quotes_file"),
                 article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
                 mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
+                quote_files=[stage.mentions_dir / name for name in loaded["quotes_file"].unique().to_list()],
                 deleted=deleted,
                 extractor_version=EXTRACTOR_VERSION,
+                quotes_version=QUOTES_VERSION,
                 pipeline_version=PIPELINE_VERSION,
                 purge_deleted=warehouse.purge_deleted,
                 force_purge=warehouse.force_purge,
@@ -377,12 +433,15 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         counts = load.table_counts(con)
         columns = load.describe(con)
         top = load.top_entities(con)
+        speakers = load.top_speakers(con)
         where = "in the load"
         if rules is None:  # nothing loaded: the rules run on the published file instead
             rules, where = load.violations(con, INTEGRITY_RULES), "on the published file"
     previews = {
         "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(
             ["entity", "type", "mentions", "articles"], top))},
+        "fact_quote": {"most_quoted": dg.MetadataValue.md(_md_table(
+            ["speaker", "type", "quotations", "articles"], speakers))},
         "dim_source_file": {"loaded_this_run": dg.MetadataValue.md(_md_table(
             ["file", "status", "articles", "mentions"],
             batch.select("source_file", "status", "article_count", "mention_count").head(50).iter_rows()))},

@@ -25,7 +25,7 @@ import polars as pl
 from etl.durable import fsync, process_alive
 from etl.paths import WAREHOUSE_SQL_DIR
 from etl.settings import DEFAULT_MEMORY_LIMIT
-from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA
+from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA, QUOTE_SCHEMA
 
 PUBLISHED_TABLES = (
     "dim_source_file",
@@ -35,6 +35,7 @@ PUBLISHED_TABLES = (
     "dim_date",
     "fact_article",
     "fact_mention",
+    "fact_quote",
 )
 
 #: A purging load may drop at most this share of the warehouse's files unless forced.
@@ -74,11 +75,14 @@ class Published(NamedTuple):
 class Batch:
     """Everything one load writes: the files' outcomes and where their staged rows are."""
 
-    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason, articles_file, mentions_file
+    files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason, articles_file,
+    # mentions_file, quotes_file
     article_files: list[Path]  # staged Parquet, read by DuckDB directly (streamed, not held in Python)
     mention_files: list[Path]
+    quote_files: list[Path]
     deleted: list[str]
     extractor_version: str
+    quotes_version: str
     pipeline_version: str
     purge_deleted: bool = False  # drop the rows of files gone from the landing folder
     force_purge: bool = False  # even more than MAX_PURGE_SHARE of the warehouse's files
@@ -283,9 +287,11 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     con.register("batch_files", batch.files.to_arrow())
     _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
     _register_parquet(con, "staged_mentions", batch.mention_files, MENTION_SCHEMA)
+    _register_parquet(con, "staged_quotes", batch.quote_files, QUOTE_SCHEMA)
     con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
     con.register("batch_meta", pl.DataFrame({
-        "extractor_version": [batch.extractor_version], "pipeline_version": [batch.pipeline_version],
+        "extractor_version": [batch.extractor_version], "quotes_version": [batch.quotes_version],
+        "pipeline_version": [batch.pipeline_version],
         "purge_deleted": [batch.purge_deleted],
     }).to_arrow())
     if batch.purge_deleted and not batch.force_purge:
@@ -380,6 +386,13 @@ def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[
     return con.execute(
         "SELECT canonical_name, entity_type, mention_count, article_count FROM dim_entity "
         "ORDER BY mention_count DESC, canonical_name LIMIT ?", [limit],
+    ).fetchall()
+
+
+def top_speakers(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[str, str, int, int]]:
+    return con.execute(
+        "SELECT speaker_name, speaker_type, quotations, articles FROM quotes_by_speaker "
+        "ORDER BY quotations DESC, speaker_name LIMIT ?", [limit],
     ).fetchall()
 
 

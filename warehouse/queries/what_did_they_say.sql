@@ -1,0 +1,5 @@
+-- What did one person say: their full quotations, in article order, with the reporting word.
+SELECT source_file, article_index, quote_text, verb, cue
+FROM quotes
+WHERE speaker_name = 'Tim Finch' AND NOT is_fragment
+ORDER BY source_file, article_index, char_start;
