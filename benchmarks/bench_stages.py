@@ -1,4 +1,6 @@
 """Splitting and extraction alone, on one core: MB/s of raw text and articles/s.
+Quotation extraction (given the article's mentions) is timed on its own too, with its share
+of the time extraction of mentions takes.
 
 Generates (or reuses) a seed-format corpus with the shared make_corpus.py, decodes and
 splits every file, then extracts mentions from every article, several times, and prints
@@ -24,6 +26,7 @@ import etl.workers  # noqa: F401  (first: worker conditions are set before Polar
 from etl.articles import split_articles
 from etl.ingest import decode
 from etl.mentions.extract import extract_mentions
+from etl.quotes.extract import extract_quotations
 
 MAKE_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "make_corpus.py"
 
@@ -53,18 +56,25 @@ def main() -> None:
     for article in articles:  # fills the caches
         extract_mentions(article.text, article.paragraphs)
     first_pass = time.perf_counter() - started
-    extract_seconds, mentions = [], 0
-    for _ in range(args.runs):
+    extract_seconds, quote_seconds, found = [], [], []
+    for _ in range(args.runs):  # interleaved, so both see the same load on the machine
         started = time.perf_counter()
-        mentions = sum(len(extract_mentions(a.text, a.paragraphs)) for a in articles)
+        found = [extract_mentions(a.text, a.paragraphs) for a in articles]
         extract_seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        quotations = sum(len(extract_quotations(a.text, a.paragraphs, m)) for a, m in zip(articles, found))
+        quote_seconds.append(time.perf_counter() - started)
+    mentions = sum(map(len, found))
 
-    split, extract = statistics.median(split_seconds), statistics.median(extract_seconds)
+    split, extract, quotes = (statistics.median(split_seconds), statistics.median(extract_seconds),
+                              statistics.median(quote_seconds))
     print(f"corpus: {len(raw)} files, {megabytes:.1f} MB, {len(articles)} articles, {mentions} mentions; "
           f"median of {args.runs} runs, one core")
     print(f"decode+split: {megabytes / split:6.1f} MB/s of raw text, {len(articles) / split:8.0f} articles/s")
     print(f"extract:      {article_megabytes / extract:6.1f} MB/s of article text, {len(articles) / extract:8.0f} articles/s")
     print(f"  first pass: {article_megabytes / first_pass:6.1f} MB/s (caches empty, as in a fresh worker)")
+    print(f"quotations:   {article_megabytes / quotes:6.1f} MB/s of article text, {quotations} quotations, "
+          f"{quotes / extract:.0%} of the time mentions take")
 
 
 if __name__ == "__main__":
