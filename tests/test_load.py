@@ -9,14 +9,15 @@ import polars as pl
 import pytest
 
 from etl import load
-from etl.ingest import discover
+from etl.ingest import discover, fingerprint
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
 
 
 def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> load.Batch:
     paths = [str(p) for p in discover(landing)]
-    outcomes = stage.split_chunk(paths)
+    records = [fingerprint(Path(path))[0] for path in paths]
+    outcomes = stage.split_chunk([(path, r.size_bytes, r.sha256) for path, r in zip(paths, records)])
     loaded = [o for o in outcomes if o.status == "loaded"]
     extracted = stage.extract_chunk([(o.sha256, o.articles_file) for o in loaded]) if loaded else []
     mentions_file = {e.sha256: e.mentions_file for e in extracted}
@@ -177,3 +178,18 @@ def test_identical_files_load_once_each_without_duplicate_rows(tmp_path: Path, l
     rows = _query(db, "SELECT source_file, article_index, title FROM articles WHERE source_file LIKE '002%' ORDER BY 1")
     assert rows == [("002_a314f3057370094f.txt", 1, "Rearguard action by the far-Left"),
                     ("002_copy.txt", 1, "Rearguard action by the far-Left")]
+
+
+def test_a_file_no_longer_holding_its_fingerprinted_bytes_is_left_unsplit(tmp_path: Path, landing: Path):
+    stage = Stage(tmp_path / "stage")
+    rewritten, gone, intact = (landing / name for name in
+                               ("002_a314f3057370094f.txt", "003_1c58c391d2c8a2f4.txt", "004_1dfb63bf47ca936e.txt"))
+    records = [fingerprint(path)[0] for path in (rewritten, gone, intact)]
+    files = [(str(landing / r.source_file), r.size_bytes, r.sha256) for r in records]
+    rewritten.write_text("Rewritten title\n\nA different body about Labour.\n", encoding="utf-8")
+    gone.unlink()
+    outcomes = stage.split_chunk(files)
+    assert outcomes[:2] == [None, None]  # neither rejected nor loaded: the next run fingerprints them afresh
+    assert outcomes[2].status == "loaded" and outcomes[2].sha256 == files[2][2]
+    assert stage.split_outcomes([sha for _, _, sha in files])["sha256"].to_list() == [files[2][2]]
+    assert stage.split_outcomes([fingerprint(rewritten)[0].sha256]).is_empty()
