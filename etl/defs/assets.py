@@ -37,6 +37,8 @@ MANIFEST_SCHEMA = {
 }
 TO_PROCESS = ("new", "changed", "outdated", "restored")
 CHANGES = (*TO_PROCESS, "unchanged", "deleted")
+#: The digest of the landing folder's listing that a load leaves the warehouse holding (see `landing_sensor`).
+LANDING_STATE = "landing_state"
 
 
 @dg.asset(
@@ -176,6 +178,7 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
         "files_rejected": rejected.height,
         "files_in_flight": len(rewritten),
         "rejected": dg.MetadataValue.md(_md_frame(rejected.select("source_file", "reason"))),
+        LANDING_STATE: _listing_state_once_published(landing_files, left=rewritten),
         "seconds": round(time.perf_counter() - started, 3),
     })
     yield dg.AssetCheckResult(
@@ -194,6 +197,13 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
 
 
 FILE_COLUMNS = ["source_file", "path", "change", "sha256"]
+
+
+def _listing_state_once_published(landing_files: pl.DataFrame, left: list[str]) -> str:
+    """The listing state the warehouse holds once this load is published: every file present and
+    settled, except those left for the next run. The sensor compares the folder with it."""
+    held = landing_files.filter(pl.col("look").is_not_null() & ~pl.col("source_file").is_in(left))
+    return listing_state(held.select("source_file", "look").iter_rows())
 
 
 def _rejection_row(f: dict) -> dict:
@@ -333,7 +343,7 @@ def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(table, group_name="warehouse", kinds={"duckdb"},
-                     deps=["landing_files", "staged_articles", "staged_mentions"],
+                     deps=["staged_articles", "staged_mentions"],
                      description=description, owners=OWNERS, freshness_policy=PUBLISHED_FRESHNESS)
         for table, description in load.table_comments().items()
         if table in load.PUBLISHED_TABLES
@@ -341,15 +351,14 @@ def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
     check_specs=[_integrity_check(rule) for rule in INTEGRITY_RULES.values()] + [
         dg.AssetCheckSpec("has_rows", asset="fact_article", description="The warehouse holds at least one article."),
     ],
-    ins={"manifest": dg.AssetIn("staged_mentions"), "listing": dg.AssetIn("landing_files")},
+    ins={"manifest": dg.AssetIn("staged_mentions")},
     pool=WAREHOUSE_POOL,
     description="Publish the load into DuckDB in one transaction: replace changed files, add new ones, "
     "mark deleted ones, rebuild dimensions; a load that breaks an integrity rule is discarded. The integrity "
     "rules are the tables' checks: counted in the load, or on the published file when "
     "there is nothing to load.",
 )
-def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, listing: pl.DataFrame,
-                     warehouse: Warehouse):
+def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, warehouse: Warehouse):
     started = time.perf_counter()
     stage = warehouse.stage
     batch = manifest.filter(pl.col("change") != "deleted")
@@ -387,7 +396,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         "dim_source_file": {"loaded_this_run": dg.MetadataValue.md(_md_table(
             ["file", "status", "articles", "mentions"],
             batch.select("source_file", "status", "article_count", "mention_count").head(50).iter_rows())),
-            LANDING_STATE: _listing_state_loaded(listing, batch)},
+            **_listing_state_of_this_run(context)},
     }
     for table, rows in counts.items():
         yield dg.MaterializeResult(asset_key=table, metadata={
@@ -403,16 +412,14 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
                               severity=dg.AssetCheckSeverity.WARN, metadata={"articles": counts["fact_article"]})
 
 
-#: The digest of the landing folder's listing that a load leaves the warehouse holding (see `landing_sensor`).
-LANDING_STATE = "landing_state"
-
-
-def _listing_state_loaded(listing: pl.DataFrame, batch: pl.DataFrame) -> str:
-    """The listing state the warehouse holds after this load: every file present and settled, except
-    those left for the next run because they were rewritten after they were fingerprinted."""
-    left = pl.col("change").is_in(TO_PROCESS) & ~pl.col("source_file").is_in(batch["source_file"].implode())
-    held = listing.filter(pl.col("look").is_not_null() & ~left)
-    return listing_state(held.select("source_file", "look").iter_rows())
+def _listing_state_of_this_run(context: dg.AssetExecutionContext) -> dict[str, str]:
+    """The listing state staged_articles recorded in this run, now that it is published (nothing
+    when this run did not stage: a materialisation of the tables alone loaded nothing new)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("staged_articles"))
+    if event is None or event.run_id != context.run.run_id or event.asset_materialization is None:
+        return {}
+    entry = event.asset_materialization.metadata.get(LANDING_STATE)
+    return {LANDING_STATE: entry.value} if entry is not None else {}
 
 
 def _integrity_results(violations: dict[str, int], where: str):
