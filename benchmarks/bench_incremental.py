@@ -23,7 +23,7 @@ from pathlib import Path
 import dagster as dg
 
 from etl.defs.automation import landing_sensor
-from etl.defs.resources import LandingFolder
+from etl.defs.resources import LandingFolder, Warehouse
 
 PROJECT = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = PROJECT.parent / "shared" / "tools" / "make_corpus.py"
@@ -73,7 +73,7 @@ def _sensor_tick(folder: Path) -> float:
     for n in range(10_000):
         (folder / f"file_{n:05d}.txt").write_text("Title\n\nBody.\n")
     _age(folder)
-    resources = {"landing": LandingFolder(path=str(folder))}
+    resources = {"landing": LandingFolder(path=str(folder)), "warehouse": Warehouse(path=str(folder.parent / "w.duckdb"))}
     with dg.instance_for_test() as instance:
         cursor = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources)).cursor
         for n in range(10):

@@ -106,8 +106,10 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
         f"landing   {landing}",
         f"warehouse {warehouse}",
         "files     " + ", ".join(
-            f"{files.get(f'files_{kind}', 0)} {kind}" for kind in ("new", "changed", "outdated", "unchanged", "deleted")
-        ) + f", {articles.get('files_rejected', 0)} rejected, {files.get('files_in_flight', 0)} still being written",
+            f"{files.get(f'files_{kind}', 0)} {kind}"
+            for kind in ("new", "changed", "outdated", "unchanged", "deleted", "restored")
+        ) + f", {articles.get('files_rejected', 0)} rejected, "
+        f"{files.get('files_in_flight', 0) + articles.get('files_in_flight', 0)} still being written",
         f"this load {articles.get('dagster/row_count', 0)} articles, "
         f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions, "
         f"{metadata.get('staged_mentions', {}).get('quotations', 0)} quotations",

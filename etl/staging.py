@@ -23,7 +23,7 @@ import polars as pl
 
 from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
 from etl.durable import fsync, process_alive
-from etl.ingest import DecodedText, RejectedFile, decode
+from etl.ingest import DecodedText, RejectedFile, decode, readable_name
 from etl.mentions.extract import Mention, extract_mentions
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.extract import Quotation, extract_quotations
@@ -128,6 +128,18 @@ class Stage:
         self.articles_dir = root / f"articles-{SPLITTER_VERSION}"
         # Quotations are extracted with the mentions they attribute to, in the same pass.
         self.mentions_dir = root / f"mentions-{SPLITTER_VERSION}-{EXTRACTOR_VERSION}-{QUOTES_VERSION}"
+        self._looks_file = root / "landing-looks.parquet"
+
+    def last_looks(self) -> dict[str, tuple[int, ...]]:
+        """What the previous load saw of the landing files that had not settled by the clock."""
+        if not self._looks_file.exists():
+            return {}
+        return {name: tuple(look) for name, look in pl.read_parquet(self._looks_file).iter_rows()}
+
+    def remember_looks(self, looks: dict[str, tuple[int, ...]]) -> None:
+        _write_atomic(self._looks_file, pl.DataFrame(
+            {"source_file": [readable_name(name) for name in looks], "look": [list(look) for look in looks.values()]},
+            schema={"source_file": pl.String, "look": pl.List(pl.Int64)}))
 
     def split_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
         """Outcomes already staged for these file versions."""
@@ -147,33 +159,37 @@ class Stage:
                     removed.append(tmp)
         return removed
 
-    def split_chunk(self, paths: Sequence[str]) -> list[SplitOutcome | str]:
-        """Read, hash, decode and split files; a file that cannot be read gives its error instead."""
-        results: list[tuple[str, int, DecodedText | str] | str] = []
-        for path in paths:
+    def split_chunk(self, files: Sequence[tuple[str, int, str]]) -> list[SplitOutcome | None]:
+        """Read, decode and split files given as (path, size, sha256) as they were fingerprinted.
+        A file that no longer has those bytes (rewritten since, or unreadable now) gives None: it
+        is still being written, and the next run fingerprints it afresh."""
+        results: list[tuple[str, int, DecodedText | str] | None] = []
+        for path, size, sha256 in files:
             try:
                 data = Path(path).read_bytes()
-            except OSError as exc:
-                results.append(f"The file could not be read: {exc.strerror}.")
+            except OSError:
+                data = None
+            if data is None or len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+                results.append(None)
                 continue
             try:
                 decoded: DecodedText | str = decode(data)
             except RejectedFile as exc:
                 decoded = str(exc)
-            results.append((hashlib.sha256(data).hexdigest(), len(data), decoded))
+            results.append((sha256, size, decoded))
+        read = [r for r in results if r is not None]
         # Identical files (same sha256) are split once: their rows are staged once per chunk.
-        decoded_files = list({sha: d.text for sha, _, d in (r for r in results if not isinstance(r, str))
-                              if not isinstance(d, str)}.items())
+        decoded_files = list({sha: d.text for sha, _, d in read if not isinstance(d, str)}.items())
         frame = articles_frame(decoded_files)
         counts = dict(frame.group_by("sha256").len().iter_rows())
         malformed = dict(article_problems(frame).group_by("sha256").len().iter_rows())
-        chunk = _chunk_id([r[0] for r in results if not isinstance(r, str)])
+        chunk = _chunk_id([sha for sha, _, _ in read])
         if frame.height:
             _write_atomic(self.articles_dir / f"{chunk}.parquet", frame)
-        outcomes: list[SplitOutcome | str] = []
+        outcomes: list[SplitOutcome | None] = []
         for r in results:
-            if isinstance(r, str):
-                outcomes.append(r)
+            if r is None:
+                outcomes.append(None)
                 continue
             sha256, size, decoded = r
             if isinstance(decoded, str):
@@ -184,8 +200,7 @@ class Stage:
             else:
                 outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, decoded.repair, None,
                                              counts[sha256], malformed.get(sha256, 0), f"{chunk}.parquet"))
-        _save_outcomes(self.articles_dir, chunk, [o for o in outcomes if isinstance(o, SplitOutcome)],
-                       SPLIT_OUTCOME_SCHEMA)
+        _save_outcomes(self.articles_dir, chunk, [o for o in outcomes if o is not None], SPLIT_OUTCOME_SCHEMA)
         return outcomes
 
     def extract_chunk(self, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
@@ -217,9 +232,9 @@ class Stage:
         return outcomes
 
 
-def split_chunk(stage_root: str, paths: Sequence[str]) -> list[SplitOutcome | str]:
+def split_chunk(stage_root: str, files: Sequence[tuple[str, int, str]]) -> list[SplitOutcome | None]:
     """Pool task (module level, so worker processes can import it)."""
-    return Stage(Path(stage_root)).split_chunk(paths)
+    return Stage(Path(stage_root)).split_chunk(files)
 
 
 def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:

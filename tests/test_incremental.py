@@ -227,5 +227,32 @@ def test_what_a_killed_load_left_behind_is_removed_and_nothing_else(tmp_path: Pa
     assert result.returncode == 0, result.stderr[-2000:]
     assert [p for p in [*leftovers, spill] if p.exists()] == []
     assert all(p.is_dir() for p in others)
+
+
+def test_a_deleted_file_that_returns_is_present_again_and_survives_a_purge(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "news.duckdb"
+    name = "002_a314f3057370094f.txt"
+    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    shutil.move(landing / name, tmp_path / name)
+    assert "1 deleted" in _build("--landing", str(landing), "--warehouse", str(warehouse)).stdout
+    shutil.move(tmp_path / name, landing / name)  # back, as it was
+    restored = _build("--landing", str(landing), "--warehouse", str(warehouse), "--purge-deleted")
+    assert restored.returncode == 0, restored.stderr[-2000:]
+    assert "4 unchanged, 0 deleted, 1 restored" in restored.stdout
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT status FROM dim_source_file WHERE source_file = ?", [name]).fetchall() == [("loaded",)]
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+
+
+def test_a_file_dated_in_the_future_loads_by_the_second_run(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "news.duckdb"
+    dated = landing / "005_dated_ahead.txt"
+    dated.write_text("A title\n\nJeremy Corbyn met Labour members in Leeds.\n", encoding="utf-8")
+    ahead = time.time() + 86400  # a day ahead: a skewed clock, or dates kept by an archive
+    os.utime(dated, (ahead, ahead))
+    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert first.returncode == 0 and "1 still being written" in first.stdout
+    second = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert second.returncode == 0 and "1 new" in second.stdout and "0 still being written" in second.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.ingest import FileInFlight, RejectedFile, decode, discover, fingerprint, readable_name
+from etl.ingest import RejectedFile, decode, discover, fingerprint, readable_name
+from etl.ingest.listing import look_at
 
 from conftest import BBC, SEEDS
 
@@ -64,12 +65,28 @@ def test_unusable_files_are_rejected_with_a_reason(data: bytes, reason: str):
 def test_a_file_still_being_written_is_left_for_later(tmp_path: Path):
     path = tmp_path / "growing.txt"
     path.write_text("Title\n\nBody", encoding="utf-8")
-    with pytest.raises(FileInFlight, match="less than 5 s ago"):
-        fingerprint(path, settle_seconds=5)
+    first = look_at(tmp_path, 5, {})
+    assert first.in_flight == [path] and not first.settled
+    path.write_text("Title\n\nBody, longer", encoding="utf-8")
+    assert look_at(tmp_path, 5, first.unsettled).in_flight == [path]  # changed since the last look
     old = time.time() - 10
     os.utime(path, (old, old))
-    record, _ = fingerprint(path, settle_seconds=5)
-    assert record.size_bytes == len("Title\n\nBody")
+    settled = look_at(tmp_path, 5, {})
+    assert list(settled.settled) == [path] and settled.unsettled == {}
+    record, _ = fingerprint(path)
+    assert record.size_bytes == len("Title\n\nBody, longer")
+
+
+def test_a_file_dated_in_the_future_settles_on_the_second_look(tmp_path: Path):
+    path = tmp_path / "from-the-future.txt"
+    path.write_text("Title\n\nBody", encoding="utf-8")
+    future = time.time() + 3600
+    os.utime(path, (future, future))
+    first = look_at(tmp_path, 1, {})
+    assert first.in_flight == [path]
+    second = look_at(tmp_path, 1, first.unsettled)
+    assert list(second.settled) == [path] and second.in_flight == []
+    assert second.unsettled == first.unsettled  # remembered while the clock still calls it new
 
 
 def test_a_file_pasted_together_from_two_encodings_keeps_both_parts():

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from etl import load
-from etl.ingest import discover
+from etl.ingest import discover, fingerprint
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
@@ -18,7 +18,8 @@ from etl.staging import PIPELINE_VERSION, Stage
 
 def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> load.Batch:
     paths = [str(p) for p in discover(landing)]
-    outcomes = stage.split_chunk(paths)
+    records = [fingerprint(Path(path))[0] for path in paths]
+    outcomes = stage.split_chunk([(path, r.size_bytes, r.sha256) for path, r in zip(paths, records)])
     loaded = [o for o in outcomes if o.status == "loaded"]
     extracted = stage.extract_chunk([(o.sha256, o.articles_file) for o in loaded]) if loaded else []
     mentions_file = {e.sha256: e.mentions_file for e in extracted}
@@ -215,3 +216,18 @@ def test_the_published_file_holds_only_documented_objects_with_every_column_desc
     assert undescribed == []
     shutil.rmtree(tmp_path / "stage")  # the published file needs nothing from staging
     assert _query(db, "SELECT count(*) FROM articles") == [(8,)]
+
+
+def test_a_file_no_longer_holding_its_fingerprinted_bytes_is_left_unsplit(tmp_path: Path, landing: Path):
+    stage = Stage(tmp_path / "stage")
+    rewritten, gone, intact = (landing / name for name in
+                               ("002_a314f3057370094f.txt", "003_1c58c391d2c8a2f4.txt", "004_1dfb63bf47ca936e.txt"))
+    records = [fingerprint(path)[0] for path in (rewritten, gone, intact)]
+    files = [(str(landing / r.source_file), r.size_bytes, r.sha256) for r in records]
+    rewritten.write_text("Rewritten title\n\nA different body about Labour.\n", encoding="utf-8")
+    gone.unlink()
+    outcomes = stage.split_chunk(files)
+    assert outcomes[:2] == [None, None]  # neither rejected nor loaded: the next run fingerprints them afresh
+    assert outcomes[2].status == "loaded" and outcomes[2].sha256 == files[2][2]
+    assert stage.split_outcomes([sha for _, _, sha in files])["sha256"].to_list() == [files[2][2]]
+    assert stage.split_outcomes([fingerprint(rewritten)[0].sha256]).is_empty()

@@ -2,7 +2,6 @@
 
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -10,13 +9,13 @@ import polars as pl
 from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.ingest import FileInFlight, RejectedFile, discover, fingerprint, readable_name
+from etl.ingest import FileInFlight, RejectedFile, fingerprint, readable_name
+from etl.ingest.listing import listing_state, look_at
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.parallel import map_chunks
-from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
-                         split_chunk)
+from etl.staging import EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, extract_chunk, split_chunk
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 OWNERS = ["team:news-warehouse"]
@@ -36,10 +35,14 @@ MANIFEST_SCHEMA = {
     "path": pl.String,
     "size_bytes": pl.Int64,
     "sha256": pl.String,
-    "change": pl.String,  # new | changed | outdated | unchanged | deleted
+    "change": pl.String,  # new | changed | outdated | restored | unchanged | deleted
     "error": pl.String,  # why the file was rejected without being read (unreadable, too large)
+    "look": pl.List(pl.Int64),  # what the listing saw: size, modification and status-change times (ns)
 }
-TO_PROCESS = ("new", "changed", "outdated")
+TO_PROCESS = ("new", "changed", "outdated", "restored")
+CHANGES = (*TO_PROCESS, "unchanged", "deleted")
+#: The digest of the landing folder's listing that a load leaves the warehouse holding (see `landing_sensor`).
+LANDING_STATE = "landing_state"
 
 
 @dg.asset(
@@ -48,7 +51,7 @@ TO_PROCESS = ("new", "changed", "outdated")
     owners=OWNERS,
     pool=WAREHOUSE_POOL,
     description="Every article file in the landing folder with its size and SHA-256, "
-    "classified against the warehouse as new, changed, unchanged or deleted.",
+    "classified against the warehouse as new, changed, outdated, restored, unchanged or deleted.",
     check_specs=[
         dg.AssetCheckSpec("all_files_readable", asset="landing_files",
                           description="Every file in the landing folder could be read (and was not too large to)."),
@@ -67,23 +70,29 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     if holder:
         context.log.warning(load.held_note(warehouse.file, holder))
     known = load.loaded_versions(warehouse.file)
-    rows, in_flight = [], []
-    for path in discover(landing.root):
+    listing = look_at(landing.root, landing.settle_seconds, warehouse.stage.last_looks())
+    warehouse.stage.remember_looks(listing.unsettled)
+    rows, in_flight = [], [readable_name(path.name) for path in listing.in_flight]
+    for path, look in listing.settled.items():
+        name = readable_name(path.name)  # a name that is not UTF-8 is rejected under this form
+        previous = known.get(name)
         try:
-            record, _ = fingerprint(path, landing.settle_seconds, landing.max_file_bytes)
+            record, _ = fingerprint(path, landing.max_file_bytes)
         except FileInFlight:
-            in_flight.append(path.name)
+            in_flight.append(name)
             continue
-        except (OSError, RejectedFile) as exc:  # rejected without being read: no hash
-            reason = f"The file could not be read: {exc.strerror}." if isinstance(exc, OSError) else str(exc)
-            size = _size(path)
-            name = readable_name(path.name)
-            rows.append((name, readable_name(str(path)), size, None, _change(known.get(name), None, size), reason))
+        except OSError as exc:  # unreadable for now: no hash
+            rows.append((name, readable_name(str(path)), look[0], None, _change(previous, None, look[0], readable=False),
+                         f"The file could not be read: {exc.strerror}.", list(look)))
+            continue
+        except RejectedFile as exc:  # rejected without being read: no hash
+            rows.append((name, readable_name(str(path)), look[0], None, _change(previous, None, look[0]), str(exc),
+                         list(look)))
             continue
         rows.append((record.source_file, str(path), record.size_bytes, record.sha256,
-                     _change(known.get(record.source_file), record.sha256, record.size_bytes), None))
+                     _change(previous, record.sha256, record.size_bytes), None, list(look)))
     present = {r[0] for r in rows} | set(in_flight)
-    rows += [(name, None, None, known_file.sha256, "deleted", None)
+    rows += [(name, None, None, known_file.sha256, "deleted", None, None)
              for name, known_file in known.items() if name not in present and known_file.status != "deleted"]
     manifest = pl.DataFrame(rows, schema=MANIFEST_SCHEMA, orient="row")
     counts = dict(manifest.group_by("change").len().iter_rows())
@@ -91,7 +100,7 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     yield dg.Output(manifest, metadata={
         "dagster/row_count": manifest.height,
         "dagster/column_schema": _schema_of(manifest),
-        **{f"files_{c}": counts.get(c, 0) for c in ("new", "changed", "outdated", "unchanged", "deleted")},
+        **{f"files_{c}": counts.get(c, 0) for c in CHANGES},
         "files_refused_unread": unreadable.height,
         "files_in_flight": len(in_flight),
         "warehouse_held_by": holder or "nobody",
@@ -114,18 +123,15 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     )
 
 
-def _size(path: Path) -> int | None:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return None
-
-
-def _change(previous: load.LoadedFile | None, sha256: str | None, size: int | None) -> str:
+def _change(previous: load.LoadedFile | None, sha256: str | None, size: int | None, readable: bool = True) -> str:
     if previous is None:
         return "new"
+    if not readable and previous.status == "loaded":
+        return "unchanged"  # the version loaded before stays until a readable one replaces it
     if previous.sha256 != sha256 or previous.size_bytes != size:
         return "changed"
+    if previous.status == "deleted":
+        return "restored"  # back as it was: reloaded (from the stage) so it counts as present again
     if previous.pipeline_version != PIPELINE_VERSION:
         return "outdated"  # processed by older decoding, splitting or extraction rules
     return "unchanged"
@@ -158,16 +164,22 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     to_read = todo.filter(~is_cached & pl.col("error").is_null())
     context.log.info(f"{todo.height} files to split: {todo.filter(is_cached).height} already staged, "
                      f"{to_read.height} to read")
-    results = map_chunks(split_chunk, str(stage.root), to_read["path"].to_list(), warehouse.workers,
-                         on_progress=lambda p: context.log.info(f"split {p}"))
+    fingerprints = list(to_read.select("path", "size_bytes", "sha256").iter_rows())
+    results = list(map_chunks(split_chunk, str(stage.root), fingerprints, warehouse.workers,
+                              on_progress=lambda p: context.log.info(f"split {p}")))
+    # None: the file no longer holds the bytes fingerprinted (rewritten since); left for the next run.
+    rewritten = [name for name, result in zip(to_read["source_file"], results) if result is None]
+    if rewritten:
+        context.log.info(f"{len(rewritten)} files changed after they were fingerprinted; left for the next run")
     fresh = pl.DataFrame(
-        [_outcome_row(f, result) for f, result in zip(to_read.iter_rows(named=True), results)]
-        + [_outcome_row(f, f["error"]) for f in unreadable.iter_rows(named=True)],
+        [result._asdict() for result in results if result is not None]
+        + [_rejection_row(f) for f in unreadable.iter_rows(named=True)],
         schema=SPLIT_OUTCOME_SCHEMA,
     )
+    read = to_read.filter(~pl.col("source_file").is_in(rewritten))
     batch = pl.concat([
         todo.filter(is_cached).select(FILE_COLUMNS).join(cached, on="sha256", how="left"),
-        pl.concat([pl.concat([to_read, unreadable]).select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"),
+        pl.concat([pl.concat([read, unreadable]).select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"),
     ], how="diagonal")
     manifest = pl.concat([batch, landing_files.filter(pl.col("change") == "deleted")], how="diagonal_relaxed")
     rejected = batch.filter(pl.col("status") == "rejected")
@@ -177,7 +189,9 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
         "dagster/column_schema": _schema_of(manifest),
         "files_split": batch.height - rejected.height,
         "files_rejected": rejected.height,
+        "files_in_flight": len(rewritten),
         "rejected": dg.MetadataValue.md(_md_frame(rejected.select("source_file", "reason"))),
+        LANDING_STATE: _listing_state_once_published(landing_files, left=rewritten),
         "seconds": round(time.perf_counter() - started, 3),
     })
     yield dg.AssetCheckResult(
@@ -198,11 +212,16 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
 FILE_COLUMNS = ["source_file", "path", "change", "sha256"]
 
 
-def _outcome_row(f: dict, result: SplitOutcome | str) -> dict:
-    """A staged outcome as a row; an error string (unreadable file) becomes a rejection."""
-    if isinstance(result, SplitOutcome):
-        return result._asdict()
-    return {"sha256": f["sha256"], "size_bytes": f["size_bytes"], "status": "rejected", "reason": result,
+def _listing_state_once_published(landing_files: pl.DataFrame, left: list[str]) -> str:
+    """The listing state the warehouse holds once this load is published: every file present and
+    settled, except those left for the next run. The sensor compares the folder with it."""
+    held = landing_files.filter(pl.col("look").is_not_null() & ~pl.col("source_file").is_in(left))
+    return listing_state(held.select("source_file", "look").iter_rows())
+
+
+def _rejection_row(f: dict) -> dict:
+    """The outcome of a file rejected unread (unreadable, too large), with the reason landing_files gave."""
+    return {"sha256": f["sha256"], "size_bytes": f["size_bytes"], "status": "rejected", "reason": f["error"],
             "article_count": 0, "malformed_articles": 0}
 
 
@@ -386,7 +405,8 @@ def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(table, group_name="warehouse", kinds={"duckdb"}, deps=["staged_articles", "staged_mentions"],
+        dg.AssetSpec(table, group_name="warehouse", kinds={"duckdb"},
+                     deps=["staged_articles", "staged_mentions"],
                      description=description, owners=OWNERS, freshness_policy=PUBLISHED_FRESHNESS)
         for table, description in load.table_comments().items()
         if table in load.PUBLISHED_TABLES
@@ -444,7 +464,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
             ["speaker", "type", "quotations", "articles"], speakers))},
         "dim_source_file": {"loaded_this_run": dg.MetadataValue.md(_md_table(
             ["file", "status", "articles", "mentions"],
-            batch.select("source_file", "status", "article_count", "mention_count").head(50).iter_rows()))},
+            batch.select("source_file", "status", "article_count", "mention_count").head(50).iter_rows())),
+            **_listing_state_of_this_run(context)},
     }
     for table, rows in counts.items():
         yield dg.MaterializeResult(asset_key=table, metadata={
@@ -458,6 +479,16 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     yield from _integrity_results(rules, where)
     yield dg.AssetCheckResult(asset_key="fact_article", check_name="has_rows", passed=counts["fact_article"] > 0,
                               severity=dg.AssetCheckSeverity.WARN, metadata={"articles": counts["fact_article"]})
+
+
+def _listing_state_of_this_run(context: dg.AssetExecutionContext) -> dict[str, str]:
+    """The listing state staged_articles recorded in this run, now that it is published (nothing
+    when this run did not stage: a materialisation of the tables alone loaded nothing new)."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("staged_articles"))
+    if event is None or event.run_id != context.run.run_id or event.asset_materialization is None:
+        return {}
+    entry = event.asset_materialization.metadata.get(LANDING_STATE)
+    return {LANDING_STATE: entry.value} if entry is not None else {}
 
 
 def _integrity_results(violations: dict[str, int], where: str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +36,7 @@ BINARY_SAMPLE_CHARS = 16384
 #: Larger files are rejected unread: no scraped news page comes near it, and reading one
 #: whole would cost memory out of proportion to every other file.
 DEFAULT_MAX_FILE_BYTES = 64 * 2**20
-#: A file modified more recently than this is taken to be still being written.
+#: A file modified more recently than this is taken to be still being written (see `listing`).
 DEFAULT_SETTLE_SECONDS = 1.0
 
 
@@ -97,25 +96,19 @@ def readable_name(name: str) -> str:
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def is_settled(stat: os.stat_result, settle_seconds: float, now: float | None = None) -> bool:
-    return (now if now is not None else time.time()) - stat.st_mtime >= settle_seconds
-
-
-def fingerprint(path: Path, settle_seconds: float = 0.0,
-                max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[LandingFile, bytes]:
+def fingerprint(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[LandingFile, bytes]:
     """The file's identity (name, size, sha256) and its bytes, read once.
 
-    Raises FileInFlight when the file was modified within `settle_seconds`, or changed
-    while it was being read: a scraper or a copy is still writing it. Raises RejectedFile,
-    without reading it, when its name is not UTF-8 (see `readable_name`) or the file is
+    Raises FileInFlight when the file changed while it was being read: a scraper or a copy
+    is still writing it (whether a file has settled before it is read is the listing's to
+    say: `etl.ingest.listing`). Raises RejectedFile, without reading it, when its name is not
+    UTF-8 (see `readable_name`) or the file is
     larger than `max_bytes`.
     """
     if readable_name(path.name) != path.name:
         raise RejectedFile("The file name is not valid UTF-8 (shown here with its invalid bytes escaped); "
                            "rename the file to load it.")
     before = path.stat()
-    if not is_settled(before, settle_seconds):
-        raise FileInFlight(f"{path.name} was modified less than {settle_seconds:g} s ago.")
     if before.st_size > max_bytes:
         raise RejectedFile(
             f"The file is {before.st_size / 2**20:,.0f} MB, more than the {max_bytes / 2**20:,.0f} MB "
