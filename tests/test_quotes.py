@@ -113,3 +113,18 @@ def test_tune_and_report_articles_are_disjoint():
     files = {part: {json.loads(line)["file"] for line in path.read_text(encoding="utf-8").splitlines()}
              for part, path in BBC_QUOTES.items()}
     assert not files["tune"] & files["report"] and (len(files["tune"]), len(files["report"])) == (40, 20)
+
+
+@pytest.mark.parametrize("folder", ["business", "politics", "sport"])
+def test_every_speaker_is_an_entity_of_the_article(folder):
+    """Speakers are keys of dim_entity, so each must be a (name, type) the article's mentions have."""
+    checked = 0
+    for path in sorted((BBC / folder).glob("*.txt"))[:150]:
+        for article in split_articles(decode(path.read_bytes()).text):
+            mentions = extract_mentions(article.text, article.paragraphs)
+            entities = {(m.entity_name, m.entity_type) for m in mentions}
+            for q in extract_quotations(article.text, article.paragraphs, mentions):
+                if q.speaker_name is not None:
+                    assert (q.speaker_name, q.speaker_type) in entities, (path.name, q)
+                    checked += 1
+    assert checked > 100

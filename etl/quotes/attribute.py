@@ -396,7 +396,8 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
             cue.start(), None, span.paragraph_index)
         if speaker is not None:
             verb = language().verbs.search(article.lower, cue.start(), cue.end())
-            return Attribution(speaker.entity_name, "PERSON", "role", "role-named-elsewhere",
+            return Attribution(speaker.entity_name, speaker.entity_type,
+                               "role" if speaker.entity_type == "PERSON" else "org", "role-named-elsewhere",
                                verb.group() if verb else None)
     return None
 
