@@ -37,13 +37,15 @@ from etl.quotes.detect import Span
 DATA = Path(__file__).parent / "data"
 LANGUAGE = "en"
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
-_SENTENCE_OR_PARAGRAPH = re.compile(r"[.!?][\"'”’)]*\s+|\n+")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
 #: linear in the article however long its sentences.
 WINDOW_CHARS = 250
 _ROLE_CONTEXT_CHARS = 40
+#: How many names before a pronoun are read for what it stands for (a bound: linear time however
+#: many names a paragraph holds).
+_ANTECEDENTS_READ = 50
 #: Words before a role that make it another post ('shadow chancellor', 'former leader').
 _OTHER_HOLDER = ("shadow ", "former ", "ex-", "deputy ", "vice ")
 SPEAKER_TYPES = ("PERSON", "ORG")
@@ -68,7 +70,6 @@ class QuoteLanguage:
     verb_finder: ahocorasick_rs.AhoCorasick  # every reporting word of an article in one pass
     subordinate: re.Pattern[str]  # a word opening a clause of its own ('when people asked')
     title_small_words: frozenset[str]  # lower-case words of a title-case name ('Campaign for Free Movement')
-    lead_words: frozenset[str]  # words that may open a sentence before its subject's name: titles, roles
     addressed: frozenset[str]  # reporting verbs whose object is the listener ('told the BBC')
     pronouns: dict[str, str]  # pronoun -> the type of entity it stands for
     pronoun_word: re.Pattern[str]
@@ -101,7 +102,6 @@ def language() -> QuoteLanguage:
         verb_finder=ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         subordinate=re.compile(rf"\b(?:{'|'.join(_read_phrases(folder / 'subordinators.txt'))})\b"),
         title_small_words=frozenset(_read_phrases(folder / "title_small_words.txt")),
-        lead_words=frozenset({w.lower() for w in role_words} | set(_read_phrases(folder / "lead_words.txt"))),
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
@@ -155,6 +155,7 @@ class _Article:
         named = [m for m in mentions if m.entity_type in SPEAKER_TYPES and not _inside(starts, spans, m.start)]
         self.candidates = sorted(named + self._adjectival_sources(named))
         self.candidate_starts = [m.start for m in self.candidates]
+        self._role_holders: dict[str, list[Mention]] = {}
 
     def windows(self, i: int) -> tuple[_Window, _Window]:
         """The sentence around quotation `i`, outside it: before it and after it (other
@@ -194,19 +195,15 @@ class _Article:
         return [m for m in self.candidates[lo:hi] if m.end <= window.end]
 
     def antecedent(self, position: int, pronoun: str | None, paragraph_index: int) -> Mention | None:
-        """Who a pronoun at `position` stands for (None: a role, any person): the subject of the
-        sentence before, when it opens with a name ('Tony Blair has ruled it out. Last month he
-        said:'); else the last person (or organisation) reported as speaking ('Robin Cook said
-        ...', 'a Labour spokesman said ...') in this or the two paragraphs before; failing that,
-        the last one named."""
+        """Who a pronoun at `position` stands for (None: a role, any person): the last person (or
+        organisation) before it reported as speaking ('Robin Cook said ...', 'a Labour spokesman
+        said ...') in this or the two paragraphs before; failing that, the last one named."""
         entity_type = language().pronouns[pronoun] if pronoun else "PERSON"
-        earlier = [m for m in reversed(self.candidates[: bisect.bisect_left(self.candidate_starts, position)])
-                   if m.end <= position and m.paragraph_index >= paragraph_index - 2]
+        first = bisect.bisect_left(self.candidate_starts, self.paragraphs[max(0, paragraph_index - 2)].start)
+        last = bisect.bisect_left(self.candidate_starts, position)
+        earlier = [m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last]) if m.end <= position]
         lang = language()
         earlier = [m for m in earlier if _may_be(m, pronoun)]
-        subject = self._previous_subject(position, [m for m in earlier if m.entity_type == entity_type])
-        if subject is not None:
-            return subject
         for m in earlier:
             if m.entity_type == entity_type and _speaks(self, m):
                 return m
@@ -214,22 +211,6 @@ class _Article:
                 return m  # 'a Labour spokesman said ... "...," he said'
 
         return next((m for m in earlier if m.entity_type == entity_type), None)
-
-    def _previous_subject(self, position: int, fitting: list[Mention]) -> Mention | None:
-        """The name the sentence before `position`'s sentence opens with, among `fitting` (titles
-        and roles may stand before it: 'Former foreign secretary Robin Cook said')."""
-        breaks = [b.end() for b in _SENTENCE_OR_PARAGRAPH.finditer(self.lower, max(0, position - 2 * WINDOW_CHARS), position)]
-        if not breaks:
-            return None
-        start = breaks[-2] if len(breaks) > 1 else max(0, position - 2 * WINDOW_CHARS)
-        lead_words = language().lead_words
-        for m in reversed(fitting):
-            if m.start < start:
-                break
-            if m.end <= breaks[-1] and all(w[0].isupper() or w.lower() in lead_words
-                                           for w in self.text[start : m.start].split()):
-                return m
-        return None
 
     def _adjectival_sources(self, named: list[Mention]) -> list[Mention]:
         """'a Conservative spokeswoman': the adjective as a mention of the organisation it names,
@@ -253,7 +234,10 @@ class _Article:
         Brown, the chancellor'), the last such before `before` first. The role is matched whole
         ('shadow chancellor' is not 'chancellor'), then by its last word alone."""
         for wanted in dict.fromkeys((role, role.rsplit(" ", 1)[-1])):
-            found = [m for m in self.candidates if m.entity_type == "PERSON" and self._has_role(m, wanted)]
+            if wanted not in self._role_holders:  # each role looked up once per article
+                self._role_holders[wanted] = [m for m in self.candidates
+                                              if m.entity_type == "PERSON" and self._has_role(m, wanted)]
+            found = self._role_holders[wanted]
             if found:
                 earlier = [m for m in found if m.end <= before]
                 return (earlier or found)[-1]
