@@ -28,7 +28,9 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _DATE_META = re.compile(r"[ \t\xa0]*date[ \t\xa0]+(\d{4}-\d{2}-\d{2})(?:[ \t\xa0]+|(?=\n)|$)")
-_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+# Starts at a non-blank character: a search that tried every position of a long blank line,
+# scanning the rest of that line from each, took time quadratic in its length.
+_PARAGRAPH = re.compile(r"\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
 _CAPTION = re.compile(r"\b(?:photograph|photo|picture|image)s?[ \t\xa0]*:[ \t\xa0]*[^.\n]{1,60}\.?$", re.IGNORECASE)
 _BIO = re.compile(
     r"^(?:(?:[A-Z][\w'’.-]+[ \t\xa0]+){2,4}(?:is|was|writes|has[ \t]+been)\b"
@@ -152,17 +154,20 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 def _separator_lines(text: str) -> list[re.Match]:
     """`Show Hide image` lines, in order. Only lines holding "mage"/"MAGE" are tried, found
-    with plain substring search, since a case-insensitive regex over the whole text is slow."""
-    line_starts = set()
+    with plain substring search, since a case-insensitive regex over the whole text is slow.
+    The search resumes after the line of each find, so every line is scanned once however
+    often it holds the word (scanning back to the line start per find was quadratic)."""
+    lines = {}  # start -> end of each line holding a needle
     for needle in ("mage", "MAGE"):
         found = text.find(needle)
         while found >= 0:
-            line_starts.add(text.rfind("\n", 0, found) + 1)
-            found = text.find(needle, found + 1)
+            end = text.find("\n", found)
+            end = len(text) if end < 0 else end
+            lines[text.rfind("\n", 0, found) + 1] = end
+            found = text.find(needle, end)
     matches = []
-    for start in sorted(line_starts):
-        end = text.find("\n", start)
-        match = _SEPARATOR.fullmatch(text, start, len(text) if end < 0 else end)
+    for start in sorted(lines):
+        match = _SEPARATOR.fullmatch(text, start, lines[start])
         if match:
             matches.append(match)
     return matches
@@ -180,11 +185,7 @@ def _parse_segment(text: str, start: int, end: int, index: int) -> Article | Non
             pass
     spans = []
     for m in _PARAGRAPH.finditer(text, start, end):
-        paragraph = m.group()
-        stripped = paragraph.strip()
-        if stripped:
-            head = m.start() + len(paragraph) - len(paragraph.lstrip())
-            spans.append((head, head + len(stripped)))
+        spans.append((m.start(), m.start() + len(m.group().rstrip())))
     if not spans:
         return None
     art_start, art_end = spans[0][0], spans[-1][1]
