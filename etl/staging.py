@@ -28,6 +28,11 @@ from etl.mentions.version import EXTRACTOR_VERSION
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
 PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}"
+#: Mentions one article may have before its file is rejected: far above any real article (the
+#: annotated BBC news peaks below 200), far below what a file packed with names would put in the
+#: warehouse (a 64 MB file of nothing but names holds millions).
+DEFAULT_MAX_MENTIONS_PER_ARTICLE = 10_000
+MAX_MENTIONS_ENV = "ETL_MAX_MENTIONS_PER_ARTICLE"
 
 PARAGRAPH_TYPE = pl.List(pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32}))
 ARTICLE_SCHEMA = {
@@ -86,6 +91,7 @@ class ExtractOutcome(NamedTuple):
     mention_count: int
     articles_without_mentions: int
     misplaced_mentions: int  # offsets that do not slice the surface text
+    most_mentions_in_article: int  # held against the mention budget when the file is published
     names_classified: int  # distinct names per article the classifier typed
     names_rejected: int  # of those, names it found not to be entities
     mentions_file: str
@@ -171,9 +177,12 @@ class Stage:
         with_mentions = dict(mentions.group_by("sha256").agg(pl.col("article_index").n_unique()).iter_rows())
         article_counts = dict(articles.group_by("sha256").len().iter_rows())
         misplaced = dict(misplaced_mentions(mentions, articles).group_by("sha256").len().iter_rows())
+        most = dict(mentions.group_by("sha256", "article_index").len().group_by("sha256").agg(pl.col("len").max())
+                    .iter_rows())
         outcomes = [
             ExtractOutcome(sha, counts.get(sha, 0), article_counts.get(sha, 0) - with_mentions.get(sha, 0),
-                           misplaced.get(sha, 0), tallies[sha]["classified"], tallies[sha]["rejected"], target.name)
+                           misplaced.get(sha, 0), most.get(sha, 0), tallies[sha]["classified"],
+                           tallies[sha]["rejected"], target.name)
             for sha in shas
         ]
         _save_outcomes(self.mentions_dir, chunk, outcomes, EXTRACT_OUTCOME_SCHEMA)
@@ -188,6 +197,29 @@ def split_chunk(stage_root: str, paths: Sequence[str]) -> list[SplitOutcome | st
 def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
     """Pool task (module level, so worker processes can import it)."""
     return Stage(Path(stage_root)).extract_chunk(files)
+
+
+def over_mention_budget(outcomes: pl.DataFrame, max_per_article: int) -> pl.DataFrame:
+    """File versions (sha256) among extraction outcomes with an article holding more mentions than
+    `max_per_article`, with the reason. Held against the budget at publication, not when staged,
+    so a changed budget applies to the next files loaded."""
+    return outcomes.filter(pl.col("most_mentions_in_article") > max_per_article).select(
+        "sha256",
+        reason=pl.format(f"An article of the file has {{}} mentions, more than the {max_per_article} an article "
+                         f"may have (raise {MAX_MENTIONS_ENV} to accept it).", "most_mentions_in_article"),
+    )
+
+
+def with_rejections(files: pl.DataFrame, rejections: pl.DataFrame) -> pl.DataFrame:
+    """`files` (rows of outcomes) with the versions in `rejections` (sha256, reason) rejected, their
+    staged rows left unpublished."""
+    rejected = pl.col("rejection").is_not_null()
+    return files.join(rejections.rename({"reason": "rejection"}), on="sha256", how="left").with_columns(
+        status=pl.when(rejected).then(pl.lit("rejected")).otherwise("status"),
+        reason=pl.coalesce("rejection", "reason"),
+        articles_file=pl.when(rejected).then(None).otherwise("articles_file"),
+        mentions_file=pl.when(rejected).then(None).otherwise("mentions_file"),
+    ).drop("rejection")
 
 
 def article_problems(articles: pl.DataFrame) -> pl.DataFrame:

@@ -2,11 +2,24 @@
 benchmarks/bench_worst_files.py; nothing here is timed), and a file beyond the mention budget is
 rejected with its reason instead of filling the warehouse."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
 import polars as pl
 
 from etl.staging import articles_frame, mentions_frame, misplaced_mentions
 
+from conftest import settle
+
 PACKED_SENTENCE = "Tony Blair met Gordon Brown in Zürich. "  # three mentions, one non-ASCII character
+
+
+def _build(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", "build", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
 
 
 def test_staged_offsets_check_of_a_long_article_packed_with_mentions():
@@ -18,3 +31,33 @@ def test_staged_offsets_check_of_a_long_article_packed_with_mentions():
                                     .otherwise("char_start").alias("char_start"))
     assert misplaced_mentions(shifted, articles)["char_start"].min() > 150_000
     assert misplaced_mentions(shifted, articles).height == shifted.filter(pl.col("char_start") > 150_000).height > 0
+
+
+def test_a_file_beyond_the_mention_budget_is_rejected_with_its_reason_once(tmp_path: Path, landing: Path):
+    packed = landing / "packed.txt"
+    packed.write_text(PACKED_SENTENCE * 3_400, encoding="utf-8")  # 10,200 mentions in one article
+    settle(packed)
+    warehouse = tmp_path / "news.duckdb"
+    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    second = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "6 new, 0 changed, 0 outdated, 0 unchanged, 0 deleted, 1 rejected" in first.stdout
+    assert "warehouse 8 articles, 324 mentions" in first.stdout
+    assert "0 new, 0 changed, 0 outdated, 6 unchanged, 0 deleted, 0 rejected" in second.stdout  # not retried
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT source_file, reason FROM rejected_files").fetchall() == [(
+            "packed.txt", "An article of the file has 10200 mentions, more than the 10000 an article may have "
+            "(raise ETL_MAX_MENTIONS_PER_ARTICLE to accept it).")]
+        assert con.execute("SELECT status FROM dim_source_file WHERE source_file = 'packed.txt'").fetchall() == [
+            ("rejected",)]
+
+
+def test_the_mention_budget_is_configurable(tmp_path: Path, landing: Path):
+    warehouse = tmp_path / "news.duckdb"
+    built = _build("--landing", str(landing), "--warehouse", str(warehouse), ETL_MAX_MENTIONS_PER_ARTICLE="60")
+    assert built.returncode == 0, built.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = con.execute("SELECT source_file, reason FROM rejected_files ORDER BY 1").fetchall()
+        loaded = con.execute("SELECT max(mention_count) FROM fact_article").fetchall()
+    assert rejected and all("more than the 60 an article may have" in reason for _, reason in rejected)
+    assert 0 < loaded[0][0] <= 60

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-SPLITTER_VERSION = "layout-1"
+SPLITTER_VERSION = "layout-2"
 
 _SEPARATOR = re.compile(r"[ \t\xa0]*show[ \t\xa0]+hide[ \t\xa0]+image[ \t\xa0]*", re.IGNORECASE)
 _CREDIT_LINE = re.compile(

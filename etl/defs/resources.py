@@ -10,7 +10,7 @@ from pydantic import Field
 from etl import paths
 from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
 from etl.parallel import default_workers
-from etl.staging import Stage
+from etl.staging import DEFAULT_MAX_MENTIONS_PER_ARTICLE, MAX_MENTIONS_ENV, Stage
 
 
 SETTLE_ENV = "ETL_SETTLE_SECONDS"
@@ -50,6 +50,10 @@ class Warehouse(dg.ConfigurableResource):
     purge_deleted: bool = Field(
         default_factory=lambda: os.environ.get(PURGE_ENV, "") not in ("", "0", "false", "no"),
         description="Drop the rows of files gone from the landing folder instead of keeping them marked deleted.",
+    )
+    max_mentions_per_article: int = Field(
+        default_factory=lambda: int(os.environ.get(MAX_MENTIONS_ENV, DEFAULT_MAX_MENTIONS_PER_ARTICLE)), gt=0,
+        description="A file with an article holding more mentions than this is rejected, not published.",
     )
 
     @property
