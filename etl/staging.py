@@ -21,7 +21,7 @@ from typing import NamedTuple, get_type_hints
 
 import polars as pl
 
-from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
+from etl.articles import EARLIEST_PUBLISHED, SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
 from etl.ingest import DecodedText, RejectedFile, decode
 from etl.mentions.extract import Mention, extract_mentions
 from etl.mentions.version import EXTRACTOR_VERSION
@@ -47,6 +47,7 @@ ARTICLE_SCHEMA = {
     "byline": pl.String,
     "captions": pl.String,
     "published_date": pl.Date,
+    "unusable_date": pl.String,
     "word_count": pl.Int32,
     "text": pl.String,
     "paragraphs": PARAGRAPH_TYPE,
@@ -140,6 +141,7 @@ class Stage:
         frame = articles_frame(decoded_files)
         counts = dict(frame.group_by("sha256").len().iter_rows())
         malformed = dict(article_problems(frame).group_by("sha256").len().iter_rows())
+        dates_left_unknown = unusable_dates(frame)
         chunk = _chunk_id([r[0] for r in results if not isinstance(r, str)])
         if frame.height:
             _write_atomic(self.articles_dir / f"{chunk}.parquet", frame)
@@ -155,7 +157,8 @@ class Stage:
                 outcomes.append(SplitOutcome(sha256, size, "rejected", decoded.encoding, decoded.repair,
                                              "No article text found in the file.", 0, 0, None))
             else:
-                outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, decoded.repair, None,
+                repair = "; ".join(filter(None, [decoded.repair, dates_left_unknown.get(sha256)])) or None
+                outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, repair, None,
                                              counts[sha256], malformed.get(sha256, 0), f"{chunk}.parquet"))
         _save_outcomes(self.articles_dir, chunk, [o for o in outcomes if isinstance(o, SplitOutcome)],
                        SPLIT_OUTCOME_SCHEMA)
@@ -236,6 +239,22 @@ def article_problems(articles: pl.DataFrame) -> pl.DataFrame:
     ).drop_nulls("problem")
 
 
+#: Unusable dates a file's repair lists by name; the rest are counted.
+DATES_LISTED = 5
+
+
+def unusable_dates(articles: pl.DataFrame) -> dict[str, str]:
+    """Per file version, in words: the date lines no plausible publication date, left unknown."""
+    found = articles.filter(pl.col("unusable_date").is_not_null()).group_by("sha256", maintain_order=True).agg(
+        pl.format("{} (article {})", "unusable_date", "article_index").alias("dates"))
+    return {
+        sha256: f"publication dates left unknown, not calendar dates from {EARLIEST_PUBLISHED} to a year ahead: "
+                + ", ".join(dates[:DATES_LISTED])
+                + (f" and {len(dates) - DATES_LISTED} more" if len(dates) > DATES_LISTED else "")
+        for sha256, dates in found.iter_rows()
+    }
+
+
 def misplaced_mentions(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """Mentions whose offsets do not cut exactly their surface text out of their article. Sliced
     in Python, where a slice costs only its length: Polars slices by character by walking the
@@ -256,7 +275,7 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     articles = [(sha256, a) for sha256, text in files for a in split_articles(text)]
     rows = [
         (sha256, a.index, a.article_id, a.char_start, a.char_end, a.title, a.standfirst, a.body, a.byline,
-         a.captions, a.published_date, 0, a.text)
+         a.captions, a.published_date, a.unusable_date, 0, a.text)
         for sha256, a in articles
     ]
     frame = pl.DataFrame(rows, schema=_FLAT_ARTICLE_SCHEMA, orient="row")  # rows in ARTICLE_SCHEMA's order

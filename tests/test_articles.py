@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from etl.articles import matching_form, split_articles
@@ -98,3 +100,15 @@ def test_a_long_blank_line_separates_paragraphs():
     (article,) = split_articles(text)
     assert [(p.role, article.text[p.start : p.end]) for p in article.paragraphs] == [
         ("title", "Title"), ("standfirst", "First paragraph."), ("body", "Second paragraph.")]
+
+
+def test_implausible_publication_dates_are_left_unknown_and_reported():
+    ahead = dt.date.today() + dt.timedelta(days=365)
+    dates = ["0001-01-01", "9999-12-31", "1799-12-31", "1800-01-01", str(ahead), str(ahead + dt.timedelta(days=1))]
+    text = "".join(f" date {d}\nTitle {i}\n\nBody {i}.\nGetty\nShow Hide image\n" for i, d in enumerate(dates))
+    articles = split_articles(text)
+    assert [(a.title, a.published_date, a.unusable_date) for a in articles] == [
+        ("Title 0", None, "0001-01-01"), ("Title 1", None, "9999-12-31"), ("Title 2", None, "1799-12-31"),
+        ("Title 3", dt.date(1800, 1, 1), None), ("Title 4", ahead, None), ("Title 5", None, dates[5])]
+    (not_a_date,) = split_articles(" date 2017-02-30\nTitle\n\nBody.\n")
+    assert (not_a_date.published_date, not_a_date.unusable_date) == (None, "2017-02-30")

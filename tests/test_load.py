@@ -1,6 +1,7 @@
 """Publishing into DuckDB: one transaction, replace on change, keep on delete, discard bad data."""
 
 import dataclasses
+import datetime as dt
 import hashlib
 import shutil
 from pathlib import Path
@@ -178,3 +179,24 @@ def test_identical_files_load_once_each_without_duplicate_rows(tmp_path: Path, l
     rows = _query(db, "SELECT source_file, article_index, title FROM articles WHERE source_file LIKE '002%' ORDER BY 1")
     assert rows == [("002_a314f3057370094f.txt", 1, "Rearguard action by the far-Left"),
                     ("002_copy.txt", 1, "Rearguard action by the far-Left")]
+
+
+def test_the_calendar_holds_the_years_in_use_and_implausible_dates_are_noted(tmp_path: Path, landing: Path):
+    dated = landing / "dated.txt"  # once 3.65 million calendar days, kept even after a purge
+    dated.write_text(" date 0001-01-01\nFirst\n\nBody one.\nGetty\nShow Hide image\n"
+                     " date 9999-12-31\nSecond\n\nBody two.\nGetty\nShow Hide image\n"
+                     " date 1999-06-01\nThird\n\nBody three.\n", encoding="utf-8")
+    stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
+    load.publish(db, _batch(stage, landing))
+    calendar = "SELECT min(year), max(year), count(*) FROM dim_date WHERE date_key <> 0"
+    assert _query(db, calendar) == [(1999, 2017, 730)]  # 1999 and 2017 only, every day of each
+    assert _query(db, "SELECT title, published_date FROM articles WHERE source_file = 'dated.txt' ORDER BY 1") == [
+        ("First", None), ("Second", None), ("Third", dt.date(1999, 6, 1))]
+    assert _query(db, "SELECT repair FROM dim_source_file WHERE source_file = 'dated.txt'") == [(
+        "publication dates left unknown, not calendar dates from 1800-01-01 to a year ahead: "
+        "0001-01-01 (article 1), 9999-12-31 (article 2)",)]
+    dated.unlink()
+    load.publish(db, dataclasses.replace(_batch(stage, landing, deleted=["dated.txt"]), purge_deleted=True))
+    assert _query(db, calendar) == [(2017, 2017, 365)]
+    with load.connect(db, read_only=True) as con:
+        assert not any(load.violations(con).values())

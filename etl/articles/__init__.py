@@ -45,6 +45,10 @@ TITLE_MAX_CHARS = 200
 STANDFIRST_MAX_WORDS = 60
 BIO_MAX_WORDS = 80
 CAPTION_TAIL_CHARS = 90
+#: Publication dates outside this range are typing slips or placeholders (0001-01-01, 9999-12-31):
+#: left unknown, so the warehouse's calendar spans only real years.
+EARLIEST_PUBLISHED = dt.date(1800, 1, 1)
+LATEST_PUBLISHED_AHEAD = dt.timedelta(days=365)  # after the day the file is split
 
 # Same-length replacements, so offsets in the matching form equal offsets in the text.
 _MATCHING_PAIRS = tuple({
@@ -72,6 +76,7 @@ class Article:
     text: str
     published_date: dt.date | None
     paragraphs: list[Paragraph] = field(default_factory=list)
+    unusable_date: str | None = None  # a date line's value that is no plausible publication date
 
     def _joined(self, role: str, sep: str = "\n\n") -> str | None:
         parts = [self.text[p.start : p.end] for p in self.paragraphs if p.role == role]
@@ -131,8 +136,9 @@ def normalise(text: str) -> str:
 def split_articles(text: str) -> list[Article]:
     """Every article in a decoded file; a file with no separator is one article."""
     articles = []
+    latest = dt.date.today() + LATEST_PUBLISHED_AHEAD
     for start, end in _segments(text):
-        article = _parse_segment(text, start, end, len(articles) + 1)
+        article = _parse_segment(text, start, end, len(articles) + 1, latest)
         if article is not None:
             articles.append(article)
     return articles
@@ -173,16 +179,18 @@ def _separator_lines(text: str) -> list[re.Match]:
     return matches
 
 
-def _parse_segment(text: str, start: int, end: int, index: int) -> Article | None:
-    published = None
+def _parse_segment(text: str, start: int, end: int, index: int, latest: dt.date) -> Article | None:
+    published = unusable = None
     first = re.compile(r"\s*").match(text, start, end).end()
     meta = _DATE_META.match(text, first, end)
     if meta:
         try:
             published = dt.date.fromisoformat(meta.group(1))
             start = meta.end()
-        except ValueError:
-            pass
+        except ValueError:  # not a calendar date: the line stays in the text
+            unusable = meta.group(1)
+        if published is not None and not EARLIEST_PUBLISHED <= published <= latest:
+            published, unusable = None, meta.group(1)
     spans = []
     for m in _PARAGRAPH.finditer(text, start, end):
         spans.append((m.start(), m.start() + len(m.group().rstrip())))
@@ -199,6 +207,7 @@ def _parse_segment(text: str, start: int, end: int, index: int) -> Article | Non
         text=article_text,
         published_date=published,
         paragraphs=[Paragraph(role, s, e) for role, (s, e) in zip(roles, rel)],
+        unusable_date=unusable,
     )
 
 
