@@ -61,3 +61,26 @@ def test_the_mention_budget_is_configurable(tmp_path: Path, landing: Path):
         loaded = con.execute("SELECT max(mention_count) FROM fact_article").fetchall()
     assert rejected and all("more than the 60 an article may have" in reason for _, reason in rejected)
     assert 0 < loaded[0][0] <= 60
+
+
+def test_binary_tails_control_characters_and_utf32_in_a_build(tmp_path: Path, landing: Path):
+    seed = (landing / "000_7e8e55041918a3c3.txt").read_bytes()
+    (landing / "tail.txt").write_bytes(seed * 2 + b"\x00" * 100_000)  # the sample read once saw only text
+    (landing / "utf32.txt").write_bytes((landing / "002_a314f3057370094f.txt").read_text(encoding="utf-8")
+                                        .encode("utf-32"))
+    (landing / "controls.txt").write_bytes(seed.replace(b"\n\n", b"\n\x00\n", 3))
+    settle(landing)
+    warehouse = tmp_path / "news.duckdb"
+    built = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    assert built.returncode == 0, built.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT source_file, reason FROM rejected_files").fetchall() == [
+            ("tail.txt", "The file looks binary: 80% of its characters are control codes.")]
+        files = {name: (encoding, repair) for name, encoding, repair
+                 in con.execute("SELECT source_file, encoding, repair FROM dim_source_file").fetchall()}
+        copies = con.execute("SELECT source_file, count(*) FROM articles WHERE source_file IN "
+                             "('utf32.txt', 'controls.txt') GROUP BY ALL ORDER BY 1").fetchall()
+        assert con.execute("SELECT count(*) FROM dim_article WHERE contains(text, chr(0))").fetchall() == [(0,)]
+    assert files["utf32.txt"] == ("utf-32", None)
+    assert files["controls.txt"] == ("utf_8", "3 control characters removed")  # NUL bytes: detected, not assumed
+    assert copies == [("controls.txt", 2), ("utf32.txt", 1)]
