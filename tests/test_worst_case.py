@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from etl.articles import split_articles
+from etl.mentions.extract import extract_mentions
 from etl.staging import articles_frame, mentions_frame, misplaced_mentions
 
 from conftest import settle
@@ -84,3 +86,11 @@ def test_binary_tails_control_characters_and_utf32_in_a_build(tmp_path: Path, la
     assert files["utf32.txt"] == ("utf-32", None)
     assert files["controls.txt"] == ("utf_8", "3 control characters removed")  # NUL bytes: detected, not assumed
     assert copies == [("controls.txt", 2), ("utf32.txt", 1)]
+
+
+def test_a_long_run_of_capitalised_names_is_extracted():
+    # Each first name in a run once looked up every phrase ending before it: cubic in the run's length.
+    text = "Intro\n\n" + "Tony Blair Gordon Brown " * 2_000 + "spoke.\n"
+    (article,) = split_articles(text)
+    mentions = extract_mentions(article.text, article.paragraphs)
+    assert mentions and all(article.text[m.start : m.end] == m.surface for m in mentions)

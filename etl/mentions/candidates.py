@@ -192,7 +192,8 @@ def _title_start(tokens: tuple[str, ...], i: int) -> int | None:
     if tokens[i - 1] in _R.person_titles:
         return i - 1
     lexicon = gaz.lexicon()
-    for j in range(i):
+    # Only phrases as long as a lexicon alias: trying every start made a long run of names cubic.
+    for j in range(max(i - gaz.longest_alias_words(), 0), i):
         entry = lexicon.get(" ".join(tokens[j:i]))
         if entry is not None and entry.adjectival:
             return j
