@@ -89,9 +89,11 @@ def test_deleted_file_keeps_its_data_and_is_marked(tmp_path: Path, landing: Path
     assert _query(db, "SELECT count(*) FROM articles") == [(8,)]
 
 
-# Long enough (over 8,192 characters) to be sliced from pieces by the offsets rule, and packed with
-# mentions, some across the pieces' boundaries; the seeds are sliced directly. Both must catch a shift.
-LONG_ARTICLE = "Brown in Zürich\n\n" + "Tony Blair met Gordon Brown in Zürich. " * 400 + "\n"
+# Long enough (over 8,192 characters) to be sliced in pieces by the offsets rule, and packed with
+# mentions, some across the pieces' boundaries, one spanning several; the seeds are sliced directly.
+# Both must catch a shift.
+LONG_ARTICLE = ("Brown in Zürich\n\n" + "Tony Blair met Gordon Brown in Zürich. " * 400
+                + "\n\nThen " + "Tony Blair Gordon Brown " * 40 + "spoke.\n")
 
 
 @pytest.mark.parametrize("texts", ["seeds", "long"])
@@ -102,7 +104,8 @@ def test_bad_batch_is_discarded_and_nothing_published_is_lost(tmp_path: Path, la
         (landing / "packed.txt").write_text(LONG_ARTICLE, encoding="utf-8")
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     before = load.publish(db, _batch(stage, landing)).tables
-    assert _query(db, "SELECT bool_and(length(text) > 8192) FROM dim_article") == [(texts == "long",)]
+    assert _query(db, "SELECT bool_and(length(text) > 8192), max(length(surface)) > 512 FROM dim_article "
+                      "JOIN fact_mention USING (article_key)") == [(texts == "long", texts == "long")]
     assert before["fact_mention"] > (1000 if texts == "long" else 0)
     good = _batch(stage, landing)
     (original,) = good.mention_files

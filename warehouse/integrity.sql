@@ -63,33 +63,33 @@ WHERE m.entity_key NOT IN (SELECT entity_key FROM dim_entity)
 -- name: fact_mention.offsets_slice_surface
 -- Every mention offset cuts exactly its surface text out of the article, inside its sentence.
 -- A character slice walks the text from its start, so slicing a long text once per mention
--- would take time in mentions × length: texts over 8,192 characters are cut into pieces of
--- 256 characters (one linear pass), and each of their mentions is sliced out of the pieces it spans.
+-- would take time in mentions × length: texts over 8,192 characters are cut into pieces of 256
+-- characters (one linear pass), each surface into pieces aligned with them, and each piece of
+-- a mention is compared with the piece of text it falls in.
 WITH long_article AS (
     SELECT article_key, text FROM dim_article WHERE length(text) > 8192
-), piece AS (
+), text_piece AS (
     SELECT article_key, unnest(list_transform(regexp_extract_all(text, '(?s).{1,256}'),
                                               (piece, i) -> {'piece_no': i - 1, 'piece': piece}), recursive := true)
     FROM long_article
-), long_mention AS (
-    SELECT rowid AS mention, *,
-           unnest(range(char_start // 256, greatest(char_end - 1, char_start) // 256 + 1)) AS piece_no
-    FROM fact_mention WHERE article_key IN (SELECT article_key FROM long_article)
-), sliced AS (
-    SELECT m.char_start, m.char_end, m.surface, m.sentence_start, m.sentence_end,
-           substr(a.text, m.char_start + 1, m.char_end - m.char_start) AS cut
-    FROM fact_mention m JOIN (SELECT article_key, text FROM dim_article WHERE length(text) <= 8192) a USING (article_key)
-    UNION ALL
-    SELECT any_value(char_start), any_value(char_end), any_value(surface), any_value(sentence_start),
-           any_value(sentence_end), substr(string_agg(p.piece, '' ORDER BY piece_no),
-                                           any_value(char_start) - min(piece_no) * 256 + 1,
-                                           any_value(char_end - char_start))
-    FROM long_mention LEFT JOIN piece p USING (article_key, piece_no)
-    GROUP BY mention
+), surface_piece AS (
+    SELECT rowid AS mention, article_key, char_start, char_end,
+           unnest(list_transform(regexp_extract_all(repeat(' ', char_start % 256) || surface, '(?s).{1,256}'),
+                                 (part, i) -> {'piece_no': char_start // 256 + i - 1, 'part': part}), recursive := true)
+    FROM fact_mention
+    WHERE char_start >= 0 AND article_key IN (SELECT article_key FROM long_article)
+), misplaced_in_long_text AS (
+    SELECT DISTINCT mention
+    FROM (SELECT *, greatest(char_start - piece_no * 256, 0) AS lo, least(char_end - piece_no * 256, 256) AS hi
+          FROM surface_piece LEFT JOIN text_piece USING (article_key, piece_no))
+    WHERE substr(piece, lo + 1, hi - lo) IS DISTINCT FROM substr(part, lo + 1, hi - lo)
 )
-SELECT count(*) FROM sliced
-WHERE char_start < 0 OR char_end <= char_start OR cut IS DISTINCT FROM surface
-   OR NOT (sentence_start <= char_start AND char_end <= sentence_end);
+SELECT count(*) FROM fact_mention m
+LEFT JOIN (SELECT article_key, text FROM dim_article WHERE length(text) <= 8192) a USING (article_key)
+WHERE m.char_start < 0 OR m.char_end <= m.char_start OR length(m.surface) <> m.char_end - m.char_start
+   OR NOT (m.sentence_start <= m.char_start AND m.char_end <= m.sentence_end)
+   OR substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface
+   OR m.rowid IN (SELECT mention FROM misplaced_in_long_text);
 
 -- name: dim_entity.statistics_current
 -- Every entity's mention count equals its rows in fact_mention.
