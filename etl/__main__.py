@@ -42,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
         start_worker_server()  # loads in parallel with Dagster below
     from etl.defs.resources import Warehouse
 
-    problem = Warehouse(path=str(warehouse)).writable_problem()
+    try:
+        problem = Warehouse(path=str(warehouse)).writable_problem()
+    except ValueError as exc:  # a setting read from the environment that is out of range or no number
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if problem:
         print(f"error: the warehouse {warehouse} cannot be written. {problem}", file=sys.stderr)
         return 2

@@ -244,7 +244,8 @@ DATES_LISTED = 5
 
 
 def unusable_dates(articles: pl.DataFrame) -> dict[str, str]:
-    """Per file version, in words: the date lines no plausible publication date, left unknown."""
+    """Per file version, in words: the date lines giving no plausible publication date, which
+    were left unknown."""
     found = articles.filter(pl.col("unusable_date").is_not_null()).group_by("sha256", maintain_order=True).agg(
         pl.format("{} (article {})", "unusable_date", "article_index").alias("dates"))
     return {

@@ -63,6 +63,9 @@ def test_the_mention_budget_is_configurable(tmp_path: Path, landing: Path):
         loaded = con.execute("SELECT max(mention_count) FROM fact_article").fetchall()
     assert rejected and all("more than the 60 an article may have" in reason for _, reason in rejected)
     assert 0 < loaded[0][0] <= 60
+    refused = _build("--landing", str(landing), "--warehouse", str(warehouse), ETL_MAX_MENTIONS_PER_ARTICLE="0")
+    assert refused.returncode == 2 and "max_mentions_per_article" in refused.stderr
+    assert "greater than 0" in refused.stderr.splitlines()[-2]
 
 
 def test_binary_tails_control_characters_and_utf32_in_a_build(tmp_path: Path, landing: Path):

@@ -81,9 +81,9 @@ SELECT entity_key_of(entity_type, entity_name), entity_name, entity_type
 FROM (SELECT DISTINCT entity_name, entity_type FROM batch_mentions)
 ON CONFLICT DO NOTHING;
 
--- The calendar holds every day of each year some article is dated in, the articles kept (the
--- batch's files and purged ones already forgotten above) and the batch's: the years of replaced
--- and purged files go with them.
+-- Calendar: every day of each year an article is dated in, among the articles kept (the batch's
+-- files and purged ones are already forgotten above) and the batch's, so years that only replaced
+-- or purged files used go with them.
 CREATE OR REPLACE TEMP TABLE calendar_years AS
 SELECT DISTINCT date_key // 10000 AS year
 FROM (SELECT date_key FROM fact_article UNION ALL SELECT date_key FROM batch_article_keys)

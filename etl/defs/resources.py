@@ -53,6 +53,7 @@ class Warehouse(dg.ConfigurableResource):
     )
     max_mentions_per_article: int = Field(
         default_factory=lambda: int(os.environ.get(MAX_MENTIONS_ENV, DEFAULT_MAX_MENTIONS_PER_ARTICLE)), gt=0,
+        validate_default=True,
         description="A file with an article holding more mentions than this is rejected, not published.",
     )
 
