@@ -102,13 +102,14 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
             seconds: float) -> str:
     files = metadata.get("landing_files", {})
     articles = metadata.get("staged_articles", {})
+    rejected = articles.get("files_rejected", 0) + metadata.get("staged_mentions", {}).get("files_over_mention_budget", 0)
     lines = [
         f"landing   {landing}",
         f"warehouse {warehouse}",
         "files     " + ", ".join(
             f"{files.get(f'files_{kind}', 0)} {kind}"
             for kind in ("new", "changed", "outdated", "unchanged", "deleted", "restored")
-        ) + f", {articles.get('files_rejected', 0)} rejected, "
+        ) + f", {rejected} rejected, "
         f"{files.get('files_in_flight', 0) + articles.get('files_in_flight', 0)} still being written",
         f"this load {articles.get('dagster/row_count', 0)} articles, "
         f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions, "

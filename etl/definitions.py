@@ -29,7 +29,8 @@ def build_definitions(
                                      max_file_mb=settings.max_file_mb),
             "warehouse": Warehouse(path=str(settings.warehouse), workers=settings.workers,
                                    duckdb_memory=settings.duckdb_memory, purge_deleted=settings.purge_deleted,
-                                   force_purge=settings.force_purge),
+                                   force_purge=settings.force_purge,
+                                   max_mentions_per_article=settings.max_mentions_per_article),
         },
     )
 

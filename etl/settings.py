@@ -19,6 +19,8 @@ from etl import paths
 from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
 
 DEFAULT_MEMORY_LIMIT = "512MB"
+#: Far above any real article (the BBC corpus peaks at 173 mentions): a file beyond it is a machine's output.
+DEFAULT_MAX_MENTIONS_PER_ARTICLE = 10_000
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B)", re.IGNORECASE)
 
 
@@ -97,6 +99,8 @@ RULES = {
                           "a size such as 512MB or 2GiB (units KB, MB, GB, TB, KiB, MiB, GiB, TiB)", _memory),
     "purge_deleted": Rule("ETL_PURGE_DELETED", False, _SWITCH_WORDS, _switch),
     "force_purge": Rule("ETL_PURGE_FORCE", False, _SWITCH_WORDS, _switch),
+    "max_mentions_per_article": Rule("ETL_MAX_MENTIONS_PER_ARTICLE", DEFAULT_MAX_MENTIONS_PER_ARTICLE,
+                                     "a whole number of at least 1", _whole_number(1)),
 }
 
 
@@ -110,6 +114,7 @@ class Settings:
     duckdb_memory: str  # DuckDB's memory budget during a load
     purge_deleted: bool  # drop the rows of files gone from the landing folder
     force_purge: bool  # purge even when most of the warehouse's files seem gone
+    max_mentions_per_article: int  # a file with an article holding more is rejected
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:

@@ -21,13 +21,14 @@ from typing import NamedTuple, get_type_hints
 
 import polars as pl
 
-from etl.articles import SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
+from etl.articles import EARLIEST_PUBLISHED, SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
 from etl.durable import fsync, process_alive
 from etl.ingest import DecodedText, RejectedFile, decode, readable_name
 from etl.mentions.extract import Mention, extract_mentions
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.extract import Quotation, extract_quotations
 from etl.quotes.version import QUOTES_VERSION
+from etl.settings import RULES
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
 PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}/{QUOTES_VERSION}"
@@ -45,6 +46,7 @@ ARTICLE_SCHEMA = {
     "byline": pl.String,
     "captions": pl.String,
     "published_date": pl.Date,
+    "unusable_date": pl.String,
     "word_count": pl.Int32,
     "text": pl.String,
     "paragraphs": PARAGRAPH_TYPE,
@@ -104,6 +106,7 @@ class ExtractOutcome(NamedTuple):
     mention_count: int
     articles_without_mentions: int
     misplaced_mentions: int  # offsets that do not slice the surface text
+    most_mentions_in_article: int  # held against the mention budget when the file is published
     names_classified: int  # distinct names per article the classifier typed
     names_rejected: int  # of those, names it found not to be entities
     mentions_file: str
@@ -183,6 +186,7 @@ class Stage:
         frame = articles_frame(decoded_files)
         counts = dict(frame.group_by("sha256").len().iter_rows())
         malformed = dict(article_problems(frame).group_by("sha256").len().iter_rows())
+        dates_left_unknown = unusable_dates(frame)
         chunk = _chunk_id([sha for sha, _, _ in read])
         if frame.height:
             _write_atomic(self.articles_dir / f"{chunk}.parquet", frame)
@@ -198,7 +202,8 @@ class Stage:
                 outcomes.append(SplitOutcome(sha256, size, "rejected", decoded.encoding, decoded.repair,
                                              "No article text found in the file.", 0, 0, None))
             else:
-                outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, decoded.repair, None,
+                repair = "; ".join(filter(None, [decoded.repair, dates_left_unknown.get(sha256)])) or None
+                outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, repair, None,
                                              counts[sha256], malformed.get(sha256, 0), f"{chunk}.parquet"))
         _save_outcomes(self.articles_dir, chunk, [o for o in outcomes if o is not None], SPLIT_OUTCOME_SCHEMA)
         return outcomes
@@ -222,10 +227,12 @@ class Stage:
         with_mentions = dict(mentions.group_by("sha256").agg(pl.col("article_index").n_unique()).iter_rows())
         article_counts = dict(articles.group_by("sha256").len().iter_rows())
         misplaced = dict(misplaced_mentions(mentions, articles).group_by("sha256").len().iter_rows())
+        most = dict(mentions.group_by("sha256", "article_index").len().group_by("sha256").agg(pl.col("len").max())
+                    .iter_rows())
         outcomes = [
             ExtractOutcome(sha, counts.get(sha, 0), article_counts.get(sha, 0) - with_mentions.get(sha, 0),
-                           misplaced.get(sha, 0), tallies[sha]["classified"], tallies[sha]["rejected"], target.name,
-                           *_quote_tally(quote_counts.get(sha)), quotes_target.name)
+                           misplaced.get(sha, 0), most.get(sha, 0), tallies[sha]["classified"],
+                           tallies[sha]["rejected"], target.name, *_quote_tally(quote_counts.get(sha)), quotes_target.name)
             for sha in shas
         ]
         _save_outcomes(self.mentions_dir, chunk, outcomes, EXTRACT_OUTCOME_SCHEMA)
@@ -242,6 +249,30 @@ def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[Ext
     return Stage(Path(stage_root)).extract_chunk(files)
 
 
+def over_mention_budget(outcomes: pl.DataFrame, max_per_article: int) -> pl.DataFrame:
+    """File versions (sha256) among extraction outcomes with an article holding more mentions than
+    `max_per_article`, with the reason. Held against the budget at publication, not when staged,
+    so a changed budget applies to the next files loaded."""
+    return outcomes.filter(pl.col("most_mentions_in_article") > max_per_article).select(
+        "sha256",
+        reason=pl.format(f"An article of the file has {{}} mentions, more than the {max_per_article} an article "
+                         f"may have (raise {RULES['max_mentions_per_article'].variable} to accept it).",
+                         "most_mentions_in_article"),
+    )
+
+
+def with_rejections(files: pl.DataFrame, rejections: pl.DataFrame) -> pl.DataFrame:
+    """`files` (rows of outcomes) with the versions in `rejections` (sha256, reason) rejected, their
+    staged rows left unpublished."""
+    rejected = pl.col("rejection").is_not_null()
+    return files.join(rejections.rename({"reason": "rejection"}), on="sha256", how="left").with_columns(
+        status=pl.when(rejected).then(pl.lit("rejected")).otherwise("status"),
+        reason=pl.coalesce("rejection", "reason"),
+        articles_file=pl.when(rejected).then(None).otherwise("articles_file"),
+        mentions_file=pl.when(rejected).then(None).otherwise("mentions_file"),
+    ).drop("rejection")
+
+
 def article_problems(articles: pl.DataFrame) -> pl.DataFrame:
     """Articles breaking the shape every split must have, with the rule each breaks."""
     return articles.select(
@@ -256,14 +287,35 @@ def article_problems(articles: pl.DataFrame) -> pl.DataFrame:
     ).drop_nulls("problem")
 
 
+#: Unusable dates a file's repair lists by name; the rest are counted.
+DATES_LISTED = 5
+
+
+def unusable_dates(articles: pl.DataFrame) -> dict[str, str]:
+    """Per file version, in words: the date lines giving no plausible publication date, which
+    were left unknown."""
+    found = articles.filter(pl.col("unusable_date").is_not_null()).group_by("sha256", maintain_order=True).agg(
+        pl.format("{} (article {})", "unusable_date", "article_index").alias("dates"))
+    return {
+        sha256: f"publication dates left unknown, not calendar dates from {EARLIEST_PUBLISHED} to a year ahead: "
+                + ", ".join(dates[:DATES_LISTED])
+                + (f" and {len(dates) - DATES_LISTED} more" if len(dates) > DATES_LISTED else "")
+        for sha256, dates in found.iter_rows()
+    }
+
+
 def misplaced_mentions(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Mentions whose offsets do not cut exactly their surface text out of their article."""
-    length = pl.col("char_end") - pl.col("char_start")
-    joined = mentions.join(articles.select("sha256", "article_index", "text"), on=["sha256", "article_index"], how="left")
-    return joined.filter(
-        (pl.col("char_start") < 0) | (length <= 0) | pl.col("text").is_null()
-        | (pl.col("text").str.slice(pl.col("char_start").clip(0), length.clip(0)) != pl.col("surface"))
-    ).drop("text")
+    """Mentions whose offsets do not cut exactly their surface text out of their article. Sliced
+    in Python, where a slice costs only its length: Polars slices by character by walking the
+    text from its start, quadratic in a long article packed with mentions."""
+    texts = dict(zip(zip(articles["sha256"].to_list(), articles["article_index"].to_list()), articles["text"].to_list()))
+    placed = [
+        0 <= start < end and (text := texts.get(key)) is not None and text[start:end] == surface
+        for key, start, end, surface in zip(zip(mentions["sha256"].to_list(), mentions["article_index"].to_list()),
+                                            mentions["char_start"].to_list(), mentions["char_end"].to_list(),
+                                            mentions["surface"].to_list())
+    ]
+    return mentions.filter(~pl.Series(placed, dtype=pl.Boolean))
 
 
 def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
@@ -272,7 +324,7 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     articles = [(sha256, a) for sha256, text in files for a in split_articles(text)]
     rows = [
         (sha256, a.index, a.article_id, a.char_start, a.char_end, a.title, a.standfirst, a.body, a.byline,
-         a.captions, a.published_date, 0, a.text)
+         a.captions, a.published_date, a.unusable_date, 0, a.text)
         for sha256, a in articles
     ]
     frame = pl.DataFrame(rows, schema=_FLAT_ARTICLE_SCHEMA, orient="row")  # rows in ARTICLE_SCHEMA's order

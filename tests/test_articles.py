@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from etl.articles import matching_form, split_articles
@@ -74,3 +76,39 @@ def test_matching_form_keeps_offsets():
     text = "“Miliband’s” – said\xa0Ms Majid"
     assert matching_form(text) == "\"Miliband's\" - said Ms Majid"
     assert len(matching_form(text)) == len(text)
+
+
+def test_a_file_of_one_word_repeated_on_one_line_is_one_article():
+    # Every "image" was once a scan back to the line start: quadratic on one long line.
+    text = "image " * 1_000_000  # 6 MB
+    (article,) = split_articles(text)
+    assert article.text == text.rstrip() and (article.char_start, article.char_end) == (0, len(text) - 1)
+    assert [p.role for p in article.paragraphs] == ["body"]
+
+
+def test_separators_among_lines_full_of_the_word_still_split():
+    noise = "Images of the image mage MAGE " * 2_000
+    text = f"First title\n\n{noise}\nGetty\nShow Hide image\nSecond title\n\nimage {noise}\n"
+    first, second = split_articles(text)
+    assert (first.title, second.title) == ("First title", "Second title")
+    assert first.body == noise.rstrip() and second.body == f"image {noise}".rstrip()
+
+
+def test_a_long_blank_line_separates_paragraphs():
+    # A paragraph search that tried every position of a blank line was quadratic in its length.
+    text = "Title\n\nFirst paragraph.\n" + " \t" * 100_000 + "\nSecond paragraph.\n"
+    (article,) = split_articles(text)
+    assert [(p.role, article.text[p.start : p.end]) for p in article.paragraphs] == [
+        ("title", "Title"), ("standfirst", "First paragraph."), ("body", "Second paragraph.")]
+
+
+def test_implausible_publication_dates_are_left_unknown_and_reported():
+    ahead = dt.date.today() + dt.timedelta(days=365)
+    dates = ["0001-01-01", "9999-12-31", "1799-12-31", "1800-01-01", str(ahead), str(ahead + dt.timedelta(days=1))]
+    text = "".join(f" date {d}\nTitle {i}\n\nBody {i}.\nGetty\nShow Hide image\n" for i, d in enumerate(dates))
+    articles = split_articles(text)
+    assert [(a.title, a.published_date, a.unusable_date) for a in articles] == [
+        ("Title 0", None, "0001-01-01"), ("Title 1", None, "9999-12-31"), ("Title 2", None, "1799-12-31"),
+        ("Title 3", dt.date(1800, 1, 1), None), ("Title 4", ahead, None), ("Title 5", None, dates[5])]
+    (not_a_date,) = split_articles(" date 2017-02-30\nTitle\n\nBody.\n")
+    assert (not_a_date.published_date, not_a_date.unusable_date) == (None, "2017-02-30")

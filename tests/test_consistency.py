@@ -46,7 +46,7 @@ def _content(warehouse: Path) -> dict[str, list]:
         return {name: sorted(con.execute(query).fetchall(), key=repr) for name, query in CONTENT.items()}
 
 
-@settings(max_examples=6)
+@settings(max_examples=3)
 @given(steps=operations)
 @example(steps=[("a.txt", 0), ("a.txt", None), ("a.txt", 0)])  # deleted, then restored as it was
 @example(steps=[("a.txt", 3), ("b.txt", 4), ("a.txt", 5), ("a.txt", 3)])  # one text dated by two files

@@ -110,3 +110,24 @@ def test_odd_entries_are_listed_for_rejection_and_never_fail_the_listing(tmp_pat
         fingerprint(bad_name)
     with pytest.raises(OSError, match="Too many levels of symbolic links"):
         fingerprint(tmp_path / "loop.txt")
+
+
+def test_binary_data_after_the_text_is_judged_on_the_whole_file():
+    text = (SEEDS / "000_7e8e55041918a3c3.txt").read_bytes() * 2  # 24 KB of text, then the binary tail
+    with pytest.raises(RejectedFile, match="looks binary: 80% of its characters are control codes"):
+        decode(text + b"\x00" * 100_000)
+
+
+def test_a_few_control_characters_are_removed_and_the_repair_says_so():
+    text = (SEEDS / "000_7e8e55041918a3c3.txt").read_text(encoding="utf-8") * 2
+    decoded = decode((text[:20_000] + "\x00\x07\x1b[0m" + text[20_000:] + "\x00" * 50).encode("utf-8"))
+    assert decoded.text == text[:20_000] + "[0m" + text[20_000:]
+    assert decoded.repair == "53 control characters removed"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_utf32_and_utf16_with_a_byte_order_mark_are_decoded(encoding: str):
+    # UTF-32's little-endian mark (FF FE 00 00) starts with UTF-16's: it must be looked for first.
+    text = "Title\n\nThe café owner paid £1,400 for a “bargain”.\n"
+    decoded = decode(("\ufeff" + text).encode(encoding))
+    assert decoded.text == text and decoded.encoding == encoding[:6] and decoded.repair is None

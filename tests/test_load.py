@@ -1,6 +1,7 @@
 """Publishing into DuckDB: one transaction, replace on change, keep on delete, discard bad data."""
 
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -95,20 +96,24 @@ def test_deleted_file_keeps_its_data_and_is_marked(tmp_path: Path, landing: Path
     assert _query(db, "SELECT count(*) FROM articles") == [(8,)]
 
 
-ASCII_ARTICLE = "Corbyn speaks in Leeds\n\nJeremy Corbyn told Labour members in Leeds that Theresa May was wrong.\n"
+# Long enough (over 8,192 characters) to be sliced in pieces by the offsets rule, and packed with
+# mentions, some across the pieces' boundaries, one spanning several; the seeds are sliced directly.
+# Both must catch a shift.
+LONG_ARTICLE = ("Brown in Zürich\n\n" + "Tony Blair met Gordon Brown in Zürich. " * 400
+                + "\n\nThen " + "Tony Blair Gordon Brown " * 40 + "spoke.\n")
 
 
-# The offsets rule slices all-ASCII texts as bytes and the others (the seeds) by character: both must catch a shift.
-@pytest.mark.parametrize("texts", ["seeds", "ascii"])
+@pytest.mark.parametrize("texts", ["seeds", "long"])
 def test_bad_batch_is_discarded_and_nothing_published_is_lost(tmp_path: Path, landing: Path, texts: str):
-    if texts == "ascii":
-        landing = tmp_path / "ascii"
+    if texts == "long":
+        landing = tmp_path / "long"
         landing.mkdir()
-        (landing / "corbyn.txt").write_text(ASCII_ARTICLE, encoding="ascii")
+        (landing / "packed.txt").write_text(LONG_ARTICLE, encoding="utf-8")
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     before = load.publish(db, _batch(stage, landing)).tables
-    assert _query(db, "SELECT bool_and(strlen(text) = length(text)) FROM dim_article") == [(texts == "ascii",)]
-    assert before["fact_mention"] > 0
+    assert _query(db, "SELECT bool_and(length(text) > 8192), max(length(surface)) > 512 FROM dim_article "
+                      "JOIN fact_mention USING (article_key)") == [(texts == "long", texts == "long")]
+    assert before["fact_mention"] > (1000 if texts == "long" else 0)
     good = _batch(stage, landing)
     (original,) = good.mention_files
     shifted = tmp_path / "shifted" / original.name  # same staged file, offsets no longer slice the surface text
@@ -231,3 +236,24 @@ def test_a_file_no_longer_holding_its_fingerprinted_bytes_is_left_unsplit(tmp_pa
     assert outcomes[2].status == "loaded" and outcomes[2].sha256 == files[2][2]
     assert stage.split_outcomes([sha for _, _, sha in files])["sha256"].to_list() == [files[2][2]]
     assert stage.split_outcomes([fingerprint(rewritten)[0].sha256]).is_empty()
+
+
+def test_the_calendar_holds_the_years_in_use_and_implausible_dates_are_noted(tmp_path: Path, landing: Path):
+    dated = landing / "dated.txt"  # once 3.65 million calendar days, kept even after a purge
+    dated.write_text(" date 0001-01-01\nFirst\n\nBody one.\nGetty\nShow Hide image\n"
+                     " date 9999-12-31\nSecond\n\nBody two.\nGetty\nShow Hide image\n"
+                     " date 1999-06-01\nThird\n\nBody three.\n", encoding="utf-8")
+    stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
+    load.publish(db, _batch(stage, landing))
+    calendar = "SELECT min(year), max(year), count(*) FROM dim_date WHERE date_key <> 0"
+    assert _query(db, calendar) == [(1999, 2017, 730)]  # 1999 and 2017 only, every day of each
+    assert _query(db, "SELECT title, published_date FROM articles WHERE source_file = 'dated.txt' ORDER BY 1") == [
+        ("First", None), ("Second", None), ("Third", dt.date(1999, 6, 1))]
+    assert _query(db, "SELECT repair FROM dim_source_file WHERE source_file = 'dated.txt'") == [(
+        "publication dates left unknown, not calendar dates from 1800-01-01 to a year ahead: "
+        "0001-01-01 (article 1), 9999-12-31 (article 2)",)]
+    dated.unlink()
+    load.publish(db, dataclasses.replace(_batch(stage, landing, deleted=["dated.txt"]), purge_deleted=True))
+    assert _query(db, calendar) == [(2017, 2017, 365)]
+    with load.connect(db, read_only=True) as con:
+        assert not any(load.violations(con).values())

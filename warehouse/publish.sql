@@ -91,17 +91,22 @@ SELECT entity_key_of(entity_type, entity_name), entity_name, entity_type
 FROM (SELECT DISTINCT entity_name, entity_type FROM batch_mentions)
 ON CONFLICT DO NOTHING;
 
+-- Calendar: every day of each year an article is dated in, among the articles kept (the batch's
+-- files and purged ones are already forgotten above) and the batch's, so years that only replaced
+-- or purged files used go with them.
+CREATE OR REPLACE TEMP TABLE calendar_years AS
+SELECT DISTINCT date_key // 10000 AS year
+FROM (SELECT date_key FROM fact_article UNION ALL SELECT date_key FROM batch_article_keys)
+WHERE date_key <> 0;
+DELETE FROM dim_date WHERE date_key <> 0 AND year NOT IN (SELECT year FROM calendar_years);
 INSERT INTO dim_date
 SELECT date_key_of(d), d, year(d), quarter(d), month(d), monthname(d), isoyear(d), week(d),
        day(d), isodow(d), dayname(d), isodow(d) >= 6
 FROM (
-    SELECT unnest(generate_series(make_date(min(year(published_date)), 1, 1),
-                                  make_date(max(year(published_date)), 12, 31),
-                                  INTERVAL 1 DAY))::DATE AS d
-    FROM batch_article_keys
-    HAVING count(published_date) > 0
-)
-ON CONFLICT DO NOTHING;
+    SELECT unnest(generate_series(make_date(year, 1, 1), make_date(year, 12, 31), INTERVAL 1 DAY))::DATE AS d
+    FROM calendar_years
+    WHERE year NOT IN (SELECT year FROM dim_date WHERE date_key <> 0)
+);
 
 -- 4. Facts.
 INSERT INTO fact_article

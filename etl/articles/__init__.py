@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-SPLITTER_VERSION = "layout-1"
+SPLITTER_VERSION = "layout-2"
 
 _SEPARATOR = re.compile(r"[ \t\xa0]*show[ \t\xa0]+hide[ \t\xa0]+image[ \t\xa0]*", re.IGNORECASE)
 _CREDIT_LINE = re.compile(
@@ -28,7 +28,9 @@ _CREDIT_LINE = re.compile(
     re.IGNORECASE,
 )
 _DATE_META = re.compile(r"[ \t\xa0]*date[ \t\xa0]+(\d{4}-\d{2}-\d{2})(?:[ \t\xa0]+|(?=\n)|$)")
-_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+# Starts at a non-blank character: a search that tried every position of a long blank line,
+# scanning the rest of that line from each, took time quadratic in its length.
+_PARAGRAPH = re.compile(r"\S[^\n]*(?:\n[^\S\n]*\S[^\n]*)*")
 _CAPTION = re.compile(r"\b(?:photograph|photo|picture|image)s?[ \t\xa0]*:[ \t\xa0]*[^.\n]{1,60}\.?$", re.IGNORECASE)
 _BIO = re.compile(
     r"^(?:(?:[A-Z][\w'’.-]+[ \t\xa0]+){2,4}(?:is|was|writes|has[ \t]+been)\b"
@@ -43,6 +45,10 @@ TITLE_MAX_CHARS = 200
 STANDFIRST_MAX_WORDS = 60
 BIO_MAX_WORDS = 80
 CAPTION_TAIL_CHARS = 90
+#: Publication dates outside this range are typing slips or placeholders (0001-01-01, 9999-12-31):
+#: left unknown, so the warehouse's calendar spans only real years.
+EARLIEST_PUBLISHED = dt.date(1800, 1, 1)
+LATEST_PUBLISHED_AHEAD = dt.timedelta(days=365)  # after the day the file is split
 
 # Same-length replacements, so offsets in the matching form equal offsets in the text.
 _MATCHING_PAIRS = tuple({
@@ -70,6 +76,7 @@ class Article:
     text: str
     published_date: dt.date | None
     paragraphs: list[Paragraph] = field(default_factory=list)
+    unusable_date: str | None = None  # a date line's value that is no plausible publication date
 
     def _joined(self, role: str, sep: str = "\n\n") -> str | None:
         parts = [self.text[p.start : p.end] for p in self.paragraphs if p.role == role]
@@ -129,8 +136,9 @@ def normalise(text: str) -> str:
 def split_articles(text: str) -> list[Article]:
     """Every article in a decoded file; a file with no separator is one article."""
     articles = []
+    latest = dt.date.today() + LATEST_PUBLISHED_AHEAD
     for start, end in _segments(text):
-        article = _parse_segment(text, start, end, len(articles) + 1)
+        article = _parse_segment(text, start, end, len(articles) + 1, latest)
         if article is not None:
             articles.append(article)
     return articles
@@ -152,39 +160,40 @@ def _segments(text: str) -> list[tuple[int, int]]:
 
 def _separator_lines(text: str) -> list[re.Match]:
     """`Show Hide image` lines, in order. Only lines holding "mage"/"MAGE" are tried, found
-    with plain substring search, since a case-insensitive regex over the whole text is slow."""
-    line_starts = set()
+    with plain substring search, since a case-insensitive regex over the whole text is slow.
+    The search resumes after the line of each find, so every line is scanned once however
+    often it holds the word (scanning back to the line start per find was quadratic)."""
+    lines = {}  # start -> end of each line holding a needle
     for needle in ("mage", "MAGE"):
         found = text.find(needle)
         while found >= 0:
-            line_starts.add(text.rfind("\n", 0, found) + 1)
-            found = text.find(needle, found + 1)
+            end = text.find("\n", found)
+            end = len(text) if end < 0 else end
+            lines[text.rfind("\n", 0, found) + 1] = end
+            found = text.find(needle, end)
     matches = []
-    for start in sorted(line_starts):
-        end = text.find("\n", start)
-        match = _SEPARATOR.fullmatch(text, start, len(text) if end < 0 else end)
+    for start in sorted(lines):
+        match = _SEPARATOR.fullmatch(text, start, lines[start])
         if match:
             matches.append(match)
     return matches
 
 
-def _parse_segment(text: str, start: int, end: int, index: int) -> Article | None:
-    published = None
+def _parse_segment(text: str, start: int, end: int, index: int, latest: dt.date) -> Article | None:
+    published = unusable = None
     first = re.compile(r"\s*").match(text, start, end).end()
     meta = _DATE_META.match(text, first, end)
     if meta:
         try:
             published = dt.date.fromisoformat(meta.group(1))
             start = meta.end()
-        except ValueError:
-            pass
+        except ValueError:  # not a calendar date: the line stays in the text
+            unusable = meta.group(1)
+        if published is not None and not EARLIEST_PUBLISHED <= published <= latest:
+            published, unusable = None, meta.group(1)
     spans = []
     for m in _PARAGRAPH.finditer(text, start, end):
-        paragraph = m.group()
-        stripped = paragraph.strip()
-        if stripped:
-            head = m.start() + len(paragraph) - len(paragraph.lstrip())
-            spans.append((head, head + len(stripped)))
+        spans.append((m.start(), m.start() + len(m.group().rstrip())))
     if not spans:
         return None
     art_start, art_end = spans[0][0], spans[-1][1]
@@ -198,6 +207,7 @@ def _parse_segment(text: str, start: int, end: int, index: int) -> Article | Non
         text=article_text,
         published_date=published,
         paragraphs=[Paragraph(role, s, e) for role, (s, e) in zip(roles, rel)],
+        unusable_date=unusable,
     )
 
 

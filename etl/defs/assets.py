@@ -15,7 +15,8 @@ from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.parallel import map_chunks
-from etl.staging import EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, extract_chunk, split_chunk
+from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
+                         over_mention_budget, split_chunk, with_rejections)
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 OWNERS = ["team:news-warehouse"]
@@ -257,8 +258,11 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     context.log.info(f"{loaded.height} file versions to extract: {cached.height} already staged")
     results = map_chunks(extract_chunk, str(stage.root), list(pending.select("sha256", "articles_file").iter_rows()),
                          warehouse.workers, on_progress=lambda p: context.log.info(f"extract {p}"))
-    per_file = pl.concat([cached, pl.DataFrame(list(results), schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])
-    manifest = staged_articles.join(per_file, on="sha256", how="left")
+    extracted = pl.concat([cached, pl.DataFrame(list(results), schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])
+    over_budget = over_mention_budget(extracted, warehouse.max_mentions_per_article)
+    manifest = with_rejections(staged_articles.join(extracted, on="sha256", how="left"), over_budget)
+    loaded, per_file = (frame.filter(~pl.col("sha256").is_in(over_budget["sha256"].implode()))
+                        for frame in (loaded, extracted))
     by_type = _mentions_by_type(stage, per_file)
     mix = _classifier_mix(per_file, by_type)
     reference = _previous_metadata(context, "classifier_reference")
@@ -276,6 +280,9 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
         "quotations_reference": dg.MetadataValue.json(
             quotes if quotes["quotations"] >= MIN_QUOTES_COMPARED or quotes_reference is None else quotes_reference),
         "most_quoted": dg.MetadataValue.md(_md_table(["speaker", "type", "quotations"], _most_quoted(stage, per_file))),
+        "files_over_mention_budget": over_budget.height,
+        "over_mention_budget": dg.MetadataValue.md(_md_frame(
+            manifest.join(over_budget, on="sha256", how="semi").select("source_file", "reason"))),
         "seconds": round(time.perf_counter() - started, 3),
     })
     misplaced = per_file.filter(pl.col("misplaced_mentions") > 0).join(

@@ -59,6 +59,10 @@ class Warehouse(CheckedBySettings):
         default=False,
         description="Purge even when more than half of the warehouse's files are gone from the landing folder.",
     )
+    max_mentions_per_article: int = Field(
+        default=RULES["max_mentions_per_article"].default,
+        description="A file with an article holding more mentions than this is rejected, not published.",
+    )
 
     @property
     def file(self) -> Path:

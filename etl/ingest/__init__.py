@@ -16,8 +16,10 @@ from pathlib import Path
 #: landing folder (manifests, images, editor swap files) is ignored.
 ARTICLE_SUFFIXES = frozenset({".txt"})
 
-_BOMS = {
+_BOMS = {  # tried in this order: UTF-32's little-endian BOM starts with UTF-16's
     b"\xef\xbb\xbf": "utf-8-sig",
+    b"\xff\xfe\x00\x00": "utf-32",
+    b"\x00\x00\xfe\xff": "utf-32",
     b"\xff\xfe": "utf-16",
     b"\xfe\xff": "utf-16",
 }
@@ -31,8 +33,9 @@ class FileInFlight(RuntimeError):
     """A file still being written: left for a later run."""
 
 
-#: Binary data shows itself early: the share of control characters is measured on this prefix.
-BINARY_SAMPLE_CHARS = 16384
+#: A file with a larger share of control characters is taken for binary data; fewer are removed
+#: from its text, and the repair says how many.
+MAX_CONTROL_SHARE = 0.05
 #: Larger files are rejected unread: no scraped news page comes near it, and reading one
 #: whole would cost memory out of proportion to every other file.
 DEFAULT_MAX_FILE_BYTES = 64 * 2**20
@@ -57,7 +60,9 @@ class DecodedText:
 # UTF-8 read as Windows-1252 always leaves one of these pairs ("Ã©", "Â£", "â€œ"); cheap to look for.
 _MOJIBAKE_HINT = re.compile("[ÂÃâ][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 # Control characters other than tab, newline, vertical tab, form feed and carriage return.
-_CONTROL_BYTES = bytes([*range(0x09), *range(0x0E, 0x20), 0x7F])
+_CONTROL_CODES = (*range(0x09), *range(0x0E, 0x20), 0x7F)
+_CONTROL_BYTES = bytes(_CONTROL_CODES)
+_CONTROL_REMOVAL = dict.fromkeys(_CONTROL_CODES)  # str.translate deletes what maps to None
 _MOJIBAKE_LEADS = ("Â", "Ã", "â")
 # A closing quote (E2 80 9D) whose last byte Windows-1252 cannot show, lost to U+FFFD.
 _LOST_CLOSING_QUOTE = "â€\ufffd"
@@ -137,11 +142,15 @@ def decode(data: bytes) -> DecodedText:
     text, encoding = _decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, repair = _repair_mojibake(text)
+    controls = _control_count(text)
+    if controls:
+        # The whole file is judged: binary data may follow any amount of text.
+        if controls > MAX_CONTROL_SHARE * len(text):
+            raise RejectedFile(f"The file looks binary: {controls / len(text):.0%} of its characters are control codes.")
+        text = text.translate(_CONTROL_REMOVAL)
+        repair = "; ".join(filter(None, [repair, f"{controls:,} control characters removed"]))
     if not text.strip():
         raise RejectedFile("The file holds only whitespace, no text.")
-    share = _control_share(text)
-    if share > 0.05:
-        raise RejectedFile(f"The file looks binary: {share:.0%} of its characters are control codes.")
     return DecodedText(text=text, encoding=encoding, repair=repair)
 
 
@@ -151,7 +160,7 @@ def _decode_bytes(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError:
-                break
+                continue
     if b"\x00" not in data:
         try:
             return data.decode("utf-8"), "utf-8"
@@ -220,10 +229,8 @@ def _repair_mojibake(text: str) -> tuple[str, str | None]:
     return fixed, "mojibake repaired: " + ", ".join(f"{action} {how}" for action, how in steps)
 
 
-def _control_share(text: str) -> float:
-    """Counted on the sample's UTF-8 bytes, where a control character is one byte and no other
+def _control_count(text: str) -> int:
+    """Counted on the text's UTF-8 bytes, where a control character is one byte and no other
     character holds such a byte: deleting them is three times faster than a regex search."""
-    sample = text[:BINARY_SAMPLE_CHARS]
-    encoded = sample.encode("utf-8", "replace")
-    controls = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))
-    return controls / len(sample) if controls else 0.0
+    encoded = text.encode("utf-8", "replace")
+    return len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))

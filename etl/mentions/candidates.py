@@ -30,6 +30,7 @@ DERIVED_SUFFIX = re.compile(r"(?:ian|ians|ean|eans|ish|ese|ite|ites|ism|ist|ists
 _DEMONYM = re.compile(r"(?:ian|ean|ish|ese|ic|man|woman)$")
 ACRONYM = re.compile(rf"[{_UPPER}][{_UPPER}&]{{1,6}}s?")
 _AFTER_CHARS = 120  # how far after a name its context is read
+_WORD_BEFORE_CHARS = 200  # how far before a name the word before it is looked for
 _WORD_RUN = re.compile(r"\S+")
 _LOWER_WORD_NEXT = re.compile(r" [a-z]")
 _NEXT_TOKEN = re.compile(r"(?:['’]s?)? *([\w'’-]+|[^\w\s])")
@@ -99,7 +100,10 @@ def read_context(folded: str, c: Candidate) -> tuple[str, str]:
     if end == 0 or folded[end - 1] == "\n":
         left = ""
     elif folded[end - 1].isalnum():
-        start = max(folded.rfind(" ", 0, end), folded.rfind("\n", 0, end)) + 1
+        # Looked for within a reach, not back to the line's start: once per name, that was
+        # quadratic in the length of a line packed with names.
+        reach = max(end - _WORD_BEFORE_CHARS, 0)
+        start = max(folded.rfind(" ", reach, end), folded.rfind("\n", reach, end), reach - 1) + 1
         left = folded[start:end].lstrip("\"'([").lower()
     else:
         left = folded[end - 1]
@@ -188,7 +192,8 @@ def _title_start(tokens: tuple[str, ...], i: int) -> int | None:
     if tokens[i - 1] in _R.person_titles:
         return i - 1
     lexicon = gaz.lexicon()
-    for j in range(i):
+    # Only phrases as long as a lexicon alias: trying every start made a long run of names cubic.
+    for j in range(max(i - gaz.longest_alias_words(), 0), i):
         entry = lexicon.get(" ".join(tokens[j:i]))
         if entry is not None and entry.adjectival:
             return j

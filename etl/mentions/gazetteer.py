@@ -53,6 +53,12 @@ def lexicon_aliases() -> tuple[str, ...]:
 
 
 @functools.cache
+def longest_alias_words() -> int:
+    """Words in the lexicon's longest alias: no longer phrase need be looked up."""
+    return max(alias.count(" ") + 1 for alias in lexicon())
+
+
+@functools.cache
 def lexicon_automaton() -> ahocorasick_rs.AhoCorasick:
     """Aho–Corasick automaton over every alias (pattern i is `lexicon_aliases()[i]`), for one
     pass per article."""

@@ -43,6 +43,9 @@ _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 #: linear in the article however long its sentences.
 WINDOW_CHARS = 250
 _ROLE_CONTEXT_CHARS = 40
+#: How many reporting words after a name are tried as the verb it is subject of: its own comes
+#: first or soon after (an apposition may hold one), and a bound keeps dense text linear.
+_VERBS_TRIED = 3
 #: How many names before a pronoun are read for what it stands for (a bound: linear time however
 #: many names a paragraph holds).
 _ANTECEDENTS_READ = 50
@@ -182,9 +185,9 @@ class _Article:
         """The end of the first reporting word after `position` such that what stands between
         them fully matches `gap`, or None."""
         first = bisect.bisect_left(self.verb_starts, position)
-        for start, end in self.verb_hits[first:]:
-            if start > position + reach:
-                break
+        last = min(bisect.bisect_right(self.verb_starts, position + reach), first + _VERBS_TRIED)
+        for index in range(first, last):
+            start, end = self.verb_hits[index]
             if gap.fullmatch(self.lower, position, start):
                 return end
         return None
