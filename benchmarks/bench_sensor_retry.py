@@ -2,10 +2,10 @@
 
     python benchmarks/bench_sensor_retry.py
 
-Builds a warehouse from the bundled samples, adds one file, and holds the warehouse open for
-writing from another process (as a DuckDB CLI opened without -readonly does), so the run the
-sensor requests fails. Then it starts the Dagster daemon on a fresh instance, releases the
-warehouse as soon as the run has failed, and prints when each run was created and ended and
+Builds a warehouse from the bundled samples, adds one file, and puts a file where the warehouse's
+staging folder belongs (as storage not ready yet would), so the run the sensor requests fails.
+Then it starts the Dagster daemon on a fresh instance, puts the staging folder back as soon as
+the run has failed, and prints when each run was created and ended and
 the time from the failed run to the new file being in the warehouse. Takes one or two minutes:
 the sensor ticks at most once a minute.
 """
@@ -25,6 +25,7 @@ import dagster as dg
 import duckdb
 
 from etl.defs.automation import SENSOR_INTERVAL_SECONDS
+from etl.paths import staging_dir
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "warehouse" / "landing"
@@ -44,10 +45,9 @@ def main() -> None:
                    check=True, capture_output=True)
     (landing / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     _age(landing)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys\ncon = duckdb.connect(sys.argv[1])\nprint('open', flush=True)\n"
-         "sys.stdin.readline()", str(warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "open"
+    staging = staging_dir(warehouse)
+    staging.rename(staging.with_name(staging.name + ".away"))
+    staging.write_text("not a folder")  # the run finds its staging folder unusable and fails
     daemon = subprocess.Popen([str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", "workspace.yaml"],
                               cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
@@ -56,8 +56,8 @@ def main() -> None:
     try:
         with dg.DagsterInstance.get() as instance:
             failed = _wait_for(lambda: _runs(instance, dg.DagsterRunStatus.FAILURE), "a failed run")[0]
-            holder.kill()
-            holder.wait()
+            staging.unlink()
+            staging.with_name(staging.name + ".away").rename(staging)
             released = time.time()
             _wait_for(lambda: _articles(warehouse) == 9, "the new file in the warehouse")
             loaded = time.time()
@@ -69,10 +69,8 @@ def main() -> None:
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait()
-        if holder.poll() is None:
-            holder.kill()
     print(f"sensor interval {SENSOR_INTERVAL_SECONDS} s; failed run ended {failed.end_time - started:.1f} s after the "
-          f"daemon started; warehouse released {released - failed.end_time:.1f} s after; the new file was loaded "
+          f"daemon started; staging folder back {released - failed.end_time:.1f} s after; the new file was loaded "
           f"{loaded - failed.end_time:.1f} s after the failed run ended, with no change to the folder")
     shutil.rmtree(work)
 
