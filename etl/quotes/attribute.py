@@ -1,16 +1,19 @@
 """Who said a quotation: a sieve of rules, most certain first, each recording itself.
 
-Each quotation is read with the words of its sentence outside the quotation: the part before it
-(from the sentence's start, or the end of the previous quotation) and the part after it (to the
-sentence's end, or the next quotation). The rules, in order:
+Each quotation is read with the words of its sentence outside it: the part before it (from the
+sentence's start) and the part after it (to the sentence's end, none when the quotation closes
+its own sentence), other quotations in the sentence blanked. The rules, in order:
 
-1. `name`: a reporting verb with a person or organisation named in that sentence
-   ('"...," Mr Howard said', 'said Mr Howard', 'Howard told the BBC: "..."', 'according to ...');
-   an organisation as the source is cue `org` ('a Labour spokesman said').
-2. `pronoun`: he/she (they) with a reporting verb: the person (organisation) named last before.
-3. `role`: 'the Chancellor said': the person the article names with that role.
-4. `previous`: a quotation that opens its sentence with no cue after it continues the previous
-   quotation's speaker, when that one is in the same or the previous paragraph (news convention).
+1. `name`: a reporting verb whose subject is a person or organisation named in that sentence
+   ('"...," Mr Howard said', 'said Mr Howard', 'Howard told the BBC: "..."', 'according to ...',
+   '..., saying:' for the sentence's subject); an organisation, its spokesperson or its statement
+   is cue `org` ('a Labour spokesman said', 'a Conservative spokeswoman said').
+2. `pronoun`: he/she (they) with a reporting verb: the last person (organisation) before it
+   reported as speaking, else the last named; never a first name of the other sex.
+3. `role`: 'the foreign secretary told MPs': the person the article names with that role, else
+   the person being reported on.
+4. `previous`: a quotation opening its sentence with no cue after it continues what came before:
+   the speaker the sentences before it report, else the previous quotation's (news convention).
 
 When no rule fires the speaker stays unknown (None) rather than guessed. Speakers are the
 canonical entities of the mentions step, so a speaker has the same key as their mentions.
@@ -42,7 +45,7 @@ _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
 #: linear in the article however long its sentences.
 WINDOW_CHARS = 250
-_ROLE_CONTEXT_CHARS = 40
+_ROLE_CONTEXT_CHARS = 40  # how far before or after a name its role is read ('Foreign Secretary Jack Straw')
 #: How many reporting words after a name are tried as the verb it is subject of: its own comes
 #: first or soon after (an apposition may hold one), and a bound keeps dense text linear.
 _VERBS_TRIED = 3
@@ -113,7 +116,6 @@ def language() -> QuoteLanguage:
         spokesperson_word=re.compile(rf"(?:{spokes})\b"),
         pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
         inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
-
         role_cue=re.compile(rf"\b(?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles})){adverbs} {said}\b"
                             rf"|\b{said} (?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles}))\b"),
     )
