@@ -278,18 +278,21 @@ def _inside(starts: list[int], spans: Sequence[Span], position: int) -> bool:
     return i >= 0 and position < spans[i].end
 
 
-def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Span],
-                  mentions: Sequence[Mention]) -> list[tuple[Attribution, bool]]:
-    """(attribution, a reporting word stands in its sentence) of every quotation, in order."""
+def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Span], mentions: Sequence[Mention],
+                  fragments: Sequence[bool]) -> list[tuple[Attribution, bool]]:
+    """(attribution, a reporting word stands in its sentence) of every quotation, in order;
+    `fragments` says which quotations are fragments."""
     article = _Article(text, paragraphs, spans, mentions)
     results: list[tuple[Attribution, bool]] = []
+    embedded: list[bool] = []  # a fragment inside a sentence ('described him as a "Fagin"')
     for i, span in enumerate(spans):
         before, after = article.windows(i)
+        embedded.append(fragments[i] and bool(text[before.start : before.end].strip()))
         attribution = _by_name(article, span, before, after) or _by_pronoun(article, span, before, after) \
             or _by_role(article, span, before, after)
         verb_nearby = attribution is not None or any(article.verbs_in(w) for w in (before, after))
         if attribution is None:
-            attribution = _by_previous(article, i, before, after, results)
+            attribution = _by_previous(article, i, before, after, results, embedded)
         results.append((attribution or UNATTRIBUTED, bool(verb_nearby)))
     return results
 
@@ -335,8 +338,7 @@ def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], sid
             spoke = _speaks(article, m)
             # subject of this verb, or of one it goes on from ('X said he would tell them:', 'X
             # dismissed them, and said'), not across a clause of its own ('X agreed when people asked')
-            if (m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb_start)
-                    and not lang.pronoun_word.search(article.lower, m.end, spoke)):  # ', he said' is his, not its
+            if m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb_start):
                 return m
     phrase = article.lower[verb_start:verb_end]
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
@@ -353,6 +355,8 @@ def _speaks(article: _Article, m: Mention) -> int | None:
     spoke = article.verb_after(m.end, lang.speaking)
     if spoke is None and (m.entity_type == "ORG" or article.lower.startswith(("'s", "’s"), m.end)):
         spoke = article.verb_after(m.end, lang.spokesperson)
+    if spoke is not None and lang.pronoun_word.search(article.lower, m.end, spoke):
+        return None  # 'The Tories, he said, ...': the verb is the pronoun's
     return spoke
 
 
@@ -392,7 +396,7 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
 
 
 def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
-                 earlier: list[tuple[Attribution, bool]]) -> Attribution | None:
+                 earlier: list[tuple[Attribution, bool]], embedded: Sequence[bool]) -> Attribution | None:
     """A quotation opening its sentence, with nothing reporting it, continues what came before:
     the last speaker the sentences before it in the paragraph (or the previous one) report
     ('Mr Hockney said the law was clear. "..."'), else the previous quotation's speaker."""
@@ -409,9 +413,9 @@ def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
                              default=context_start)
         m = next(m for m in speakers if m.start >= sentence_start)
         return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
-    if not i:
+    # the previous quotation but a fragment inside a sentence, seldom what the next one goes on with
+    j = next((j for j in range(i - 1, -1, -1) if not embedded[j]), None)
+    if j is None or earlier[j][0].speaker is None or span.paragraph_index - article.spans[j].paragraph_index > 1:
         return None
-    previous = earlier[i - 1][0]
-    if previous.speaker is None or span.paragraph_index - article.spans[i - 1].paragraph_index > 1:
-        return None
+    previous = earlier[j][0]
     return Attribution(previous.speaker, previous.speaker_type, "previous", "continues-previous-quote", None)

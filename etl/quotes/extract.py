@@ -48,8 +48,9 @@ def extract_quotations(text: str, paragraphs: Sequence[Paragraph], mentions: Seq
     spans = [spans[i] for i in kept]
     counts = [counts[i] for i in kept]
     quotations = []
-    for span, count, (attribution, reported) in zip(spans, counts, attribute_all(text, paragraphs, spans, mentions)):
-        fragment = count <= FRAGMENT_MAX_WORDS
+    fragments = [count <= FRAGMENT_MAX_WORDS for count in counts]
+    attributions = attribute_all(text, paragraphs, spans, mentions, fragments)
+    for span, count, fragment, (attribution, reported) in zip(spans, counts, fragments, attributions):
         if fragment and not reported:
             continue  # a scare quote or a term, not speech
         quotations.append(Quotation(span.start, span.end, span.paragraph_index, text[span.start : span.end],
