@@ -15,7 +15,7 @@ from typing import NamedTuple
 from etl.articles import WORD_PATTERN, Paragraph
 from etl.mentions.extract import Mention
 from etl.quotes.attribute import attribute_all, language
-from etl.quotes.detect import quotation_spans
+from etl.quotes.detect import Span, quotation_spans
 
 FRAGMENT_MAX_WORDS = 4
 TITLE_MAX_CHARS = 80  # longer spans are speech, not a name or a title
@@ -47,9 +47,9 @@ def extract_quotations(text: str, paragraphs: Sequence[Paragraph], mentions: Seq
     kept = [i for i, n in enumerate(counts) if n and not _is_title(text, spans[i])]
     spans = [spans[i] for i in kept]
     counts = [counts[i] for i in kept]
-    quotations = []
     fragments = [count <= FRAGMENT_MAX_WORDS for count in counts]
     attributions = attribute_all(text, paragraphs, spans, mentions, fragments)
+    quotations = []
     for span, count, fragment, (attribution, reported) in zip(spans, counts, fragments, attributions):
         if fragment and not reported:
             continue  # a scare quote or a term, not speech
@@ -62,7 +62,7 @@ def _word_count(text: str, start: int, end: int) -> int:
     return len(_WORD.findall(text, start, end))
 
 
-def _is_title(text: str, span) -> bool:
+def _is_title(text: str, span: Span) -> bool:
     """A name or a title of a work: a few words, every one but small ones capitalised, more than
     one ('Blue Labour', 'The Apprentice'); a one-word quotation is judged by its sentence instead."""
     if span.end - span.start > TITLE_MAX_CHARS:
