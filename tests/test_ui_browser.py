@@ -229,6 +229,9 @@ def test_materialize_all_from_the_ui(tmp_path: Path):
             try:
                 page = browser.new_page(viewport={"width": 1600, "height": 1200})
                 page.set_default_timeout(UI_TIMEOUT_MS)
+                # Assertions wait as long as actions: on a loaded 2-core machine the run's launch
+                # toast can take longer than their own 5 s default to appear.
+                sync_api.expect.set_options(timeout=UI_TIMEOUT_MS)
                 _drive_ui(page, sync_api, base, warehouse, shots, server_log)
             finally:
                 browser.close()
