@@ -117,14 +117,7 @@ def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Pa
     expected = fingerprint(clean)
 
     for fraction in (0.35, 0.6, 0.8, 0.95):
-        warehouse = tmp_path / f"killed_{fraction}.duckdb"
-        seeds_only = tmp_path / f"seeds_{fraction}"
-        shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
-        settle(seeds_only)
-        assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
-        process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
-                                    "--warehouse", str(warehouse)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        warehouse, process = _load_over_the_seeds(tmp_path, landing, f"killed_{fraction}")
         time.sleep(full * fraction)
         os.killpg(process.pid, signal.SIGKILL)  # the build and its worker processes, mid-flight
         process.wait()
@@ -152,14 +145,7 @@ def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(tmp_pat
     expected = fingerprint(clean)
 
     for delay in (0.0, 0.5):  # the moment the spill folder appears, and while it fills
-        warehouse = tmp_path / f"spilling_{delay}.duckdb"
-        seeds_only = tmp_path / f"seeds_{delay}"
-        shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
-        settle(seeds_only)
-        assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
-        process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
-                                    "--warehouse", str(warehouse)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        warehouse, process = _load_over_the_seeds(tmp_path, landing, f"spilling_{delay}")
         while not _spill_folders(warehouse) and process.poll() is None:
             time.sleep(0.01)
         time.sleep(delay)
@@ -171,6 +157,20 @@ def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(tmp_pat
         assert result.returncode == 0, result.stderr[-2000:]
         assert fingerprint(warehouse) == expected, delay
         assert not _spill_folders(warehouse)
+
+
+def _load_over_the_seeds(tmp_path: Path, landing: Path, name: str) -> tuple[Path, subprocess.Popen]:
+    """A warehouse built from the bundled samples, and a build of `landing` into it started in
+    the background, in a process group of its own (to be killed with its workers)."""
+    warehouse = tmp_path / f"{name}.duckdb"
+    seeds_only = tmp_path / f"seeds_{name}"
+    shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
+    settle(seeds_only)
+    assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
+    process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
+                                "--warehouse", str(warehouse)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    return warehouse, process
 
 
 def _spill_folders(warehouse: Path) -> list[Path]:
