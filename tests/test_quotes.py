@@ -71,6 +71,30 @@ ATTRIBUTION = [
     ("a name inside another phrase is no speaker",
      'As one veteran of Corbyn\'s campaigns reflected: "If they think they will win, they are wrong."', None, "none"),
     ("an unnamed source stays unknown", 'One minister said: "It is time to stand up to them."', None, "none"),
+    ("a pronoun takes the person the sentence before is about, speaking or not",
+     'Robin Cook said the war was legal. Mr Jackson served as a minister until 1990. In a letter he wrote: '
+     '"It is in the interest of the country."', "Jackson", "pronoun"),
+    ("a pronoun takes the subject of the sentence, not a person reported inside it",
+     'Michael Howard denied Tim Yeo said the plans "stink". He also said: "We will set out our position."',
+     "Michael Howard", "pronoun"),
+    ("a like pronoun reporting a sentence passes it over",
+     'Alan Milburn spoke in London. And Tony Blair would lead the campaign, he said. '
+     '"The prime minister will be out there," he said.', "Alan Milburn", "pronoun"),
+    ("a first name common to both sexes but mostly men's is a man's",
+     'Oona King said the vote was close. George Galloway said: "It is not." "We will win," she said.',
+     "Oona King", "pronoun"),
+    ("letters after a name stand between it and its verb",
+     'The chairman of the Bar Council, Guy Mansfield QC warned of the risk. "What is going to happen to them?"',
+     "Guy Mansfield", "previous"),
+    ("an organisation called again by the word its name is built on",
+     'A new group, Labour Campaign for Free Movement, was launched. The campaign\'s statement insisted: '
+     '"Migrants are not to blame."', "Labour Campaign for Free Movement", "org"),
+    ("a document speaks for the organisation that spoke through it",
+     'The Electoral Commission\'s statement said the rules were clear. The statement added: "We will act."',
+     "Electoral Commission", "org"),
+    ("a document nobody is named for leaves its words unattributed",
+     'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
+     None, "none"),
 ]
 
 

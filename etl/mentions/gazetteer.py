@@ -23,6 +23,8 @@ COMMON_WORDS_FILE = DATA / LANGUAGE / "common_words.txt"
 FIRST_NAMES_FILE = DATA / LANGUAGE / "first_names.txt"
 #: The commonest surnames of the US Census list, by frequency rank.
 _SURNAME_RANKS = 30_000
+#: A first name is taken as one sex's when at least this share of its bearers (by census frequency) are of that sex.
+_ONE_SEX_SHARE = 0.9
 _BRACKETED = re.compile(r"\s*\[.*\]$")  # "Wales [Cymru GB-CYM]" -> "Wales"
 
 
@@ -122,9 +124,28 @@ def first_names() -> frozenset[str]:
 
 @functools.cache
 def pronoun_of_first_name() -> dict[str, str]:
-    """The pronoun news uses for someone with a first name the US Census lists for one sex only."""
-    male, female = _census_names("dist.male.first"), _census_names("dist.female.first")
-    return {**dict.fromkeys(male - female, "he"), **dict.fromkeys(female - male, "she")}
+    """The pronoun news uses for someone with a first name the US Census finds almost only among
+    men or almost only among women ('George': 0.927% of men, 0.005% of women)."""
+    male, female = _census_shares("dist.male.first"), _census_shares("dist.female.first")
+    pronouns = {}
+    for name in male.keys() | female.keys():
+        he, she = male.get(name, 0.0), female.get(name, 0.0)
+        if he >= _ONE_SEX_SHARE * (he + she):
+            pronouns[name] = "he"
+        elif she >= _ONE_SEX_SHARE * (he + she):
+            pronouns[name] = "she"
+    return pronouns
+
+
+def _census_shares(file: str) -> dict[str, float]:
+    """Title-cased name -> the percentage of that sex's population bearing it, from a US Census list."""
+    path = Path(str(resources.files("names").joinpath(file)))
+    shares = {}
+    for line in path.read_text(encoding="ascii").splitlines():
+        fields = line.split()
+        if len(fields) >= 2:
+            shares[fields[0].title()] = float(fields[1])
+    return shares
 
 
 @functools.cache

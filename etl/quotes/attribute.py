@@ -54,7 +54,12 @@ _VERBS_TRIED = 3
 _ANTECEDENTS_READ = 50
 #: Words before a role that make it another post ('shadow chancellor', 'former leader').
 _OTHER_HOLDER = ("shadow ", "former ", "ex-", "deputy ", "vice ")
+#: How many sentences before a pronoun are read for its subject (a bound: linear time).
+_SENTENCES_READ = 6
+#: How many words may open a sentence before its subject's name ('But Mr Howard', 'Last month Tony Blair').
+_LEADING_WORDS = 2
 SPEAKER_TYPES = ("PERSON", "ORG")
+_JOINING = ("the", "and")  # small words inside a name's head phrase ('Unite the Union'), not after it
 
 
 class Attribution(NamedTuple):
@@ -86,6 +91,8 @@ class QuoteLanguage:
     pronoun_cue: re.Pattern[str]  # "he said", "she told the BBC"
     inverted_pronoun_cue: re.Pattern[str]  # '"...," said she', just after a quotation
     role_cue: re.Pattern[str]  # "the chancellor said", "said the prime minister"
+    document_cue: re.Pattern[str]  # "the statement added", "the report says", "reads a memo"
+    inverted_subject: re.Pattern[str]  # between 'said' and its subject: 'said Tory spokeswoman 
 
 
 @functools.cache
@@ -99,9 +106,12 @@ def language() -> QuoteLanguage:
     mention_rules = rules()
     role_words = mention_rules.offices | mention_rules.person_titles | mention_rules.person_roles
     roles = "|".join(sorted({w.lower() for w in role_words}, key=len, reverse=True))
-    spokes = "|".join(_read_phrases(folder / "spokesperson_words.txt"))
+    small = "|".join(sorted(_read_phrases(folder / "title_small_words.txt")))
+    documents = "|".join(_read_phrases(folder / "document_words.txt"))
+    spokes = "|".join(_read_phrases(folder / "spokesperson_words.txt")) + "|" + documents
     modifiers = "|".join(_read_phrases(folder / "verb_modifiers.txt"))
     times = "|".join(_read_phrases(folder / "time_words.txt"))
+    post_nominals = "|".join(_read_phrases(folder / "post_nominals.txt"))
     adverbs = rf"(?:,? who)?(?: \w+ly| (?:{modifiers})| (?:{times}) \w+)*"
     return QuoteLanguage(
         verbs=re.compile(rf"\b(?:{verbs})\b"),
@@ -111,11 +121,15 @@ def language() -> QuoteLanguage:
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
-        speaking=re.compile(rf"(?:,[^.;:\"“”]{{0,150}},?)?{adverbs} "),
+        speaking=re.compile(rf"(?: (?:{post_nominals}))*(?:,[^.;:\"“”]{{0,150}},?)?{adverbs} "),
         spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} "),
         spokesperson_word=re.compile(rf"(?:{spokes})\b"),
         pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
         inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
+        document_cue=re.compile(rf"\bthe (?:[a-z-]+ )?(?:{documents}){adverbs} {said}\b"
+                                rf"|\b{said} (?:a|an|the) (?:[a-z-]+ ){{0,2}}(?:{documents})\b"),
+        # determiners and words of a title or role, never a clause or a phrase of its own
+        inverted_subject=re.compile(rf" (?:the |a |an |our )?(?:(?!(?:{small}|{documents})\b)[\w'’-]+ ){{0,6}}"),
         role_cue=re.compile(rf"\b(?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles})){adverbs} {said}\b"
                             rf"|\b{said} (?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles}))\b"),
     )
@@ -154,11 +168,12 @@ class _Article:
         self.break_starts = [b.start() for b in breaks]
         self.break_ends = [b.end() for b in breaks]
         self.paragraphs = paragraphs
+        self.paragraph_starts = [p.start for p in paragraphs]
         self.spans = spans
         starts = [s.start for s in spans]
         # Speakers are named outside quotations, as people or organisations.
         named = [m for m in mentions if m.entity_type in SPEAKER_TYPES and not _inside(starts, spans, m.start)]
-        self.candidates = sorted(named + self._adjectival_sources(named))
+        self.candidates = sorted(named + self._adjectival_sources(named) + self._described_sources(named))
         self.candidate_starts = [m.start for m in self.candidates]
         self._role_holders: dict[str, list[Mention]] = {}
 
@@ -200,15 +215,21 @@ class _Article:
         return [m for m in self.candidates[lo:hi] if m.end <= window.end]
 
     def antecedent(self, position: int, pronoun: str | None, paragraph_index: int) -> Mention | None:
-        """Who a pronoun at `position` stands for (None: a role, any person): the last person (or
+        """Who a pronoun at `position` stands for (None: a role, any person): the subject of the
+        sentences just before it (`_sentence_subject`); failing that, the last person (or
         organisation) before it reported as speaking ('Robin Cook said ...', 'a Labour spokesman
         said ...') in this or the two paragraphs before; failing that, the last one named."""
         entity_type = language().pronouns[pronoun] if pronoun else "PERSON"
-        first = bisect.bisect_left(self.candidate_starts, self.paragraphs[max(0, paragraph_index - 2)].start)
+        floor = self.paragraphs[max(0, paragraph_index - 2)].start
+        first = bisect.bisect_left(self.candidate_starts, floor)
         last = bisect.bisect_left(self.candidate_starts, position)
         earlier = [m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last]) if m.end <= position]
         lang = language()
         earlier = [m for m in earlier if _may_be(m, pronoun)]
+        if entity_type == "PERSON":
+            subject = self._sentence_subject(position, pronoun, earlier, floor)
+            if subject is not None:
+                return subject
         for m in earlier:
             if m.entity_type == entity_type and _speaks(self, m):
                 return m
@@ -217,11 +238,62 @@ class _Article:
 
         return next((m for m in earlier if m.entity_type == entity_type), None)
 
+    def spoke_through_others(self, position: int, paragraph_index: int) -> Mention | None:
+        """The last organisation before `position`, in this or the two paragraphs before, reported
+        as speaking through a spokesperson or a document ('a Labour spokesman said', 'the
+        campaign's statement insisted')."""
+        first = bisect.bisect_left(self.candidate_starts, self.paragraphs[max(0, paragraph_index - 2)].start)
+        last = bisect.bisect_left(self.candidate_starts, position)
+        spokesperson = language().spokesperson
+        return next((m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last])
+                     if m.entity_type == "ORG" and m.end <= position and self.verb_after(m.end, spokesperson)), None)
+
+    def _sentence_subject(self, position: int, pronoun: str | None, earlier: list[Mention], floor: int) -> Mention | None:
+        """The person the sentences before a pronoun are about, read back one sentence at a time
+        (the pronoun's own sentence first, unless the pronoun reports it: 'X did Y, he said'): a
+        person it reports as speaking, or an organisation's spokesperson; the holder of a role
+        reporting it ('the Tory leader said'); a person opening it ('Mr Kennedy is touring the
+        north.'). A sentence that a like pronoun reports, or that names nobody, passes the question
+        to the one before; any other sentence ends the search (None), as does the paragraph bound
+        `floor`. `earlier`: the candidates before the pronoun, latest first."""
+        lang = language()
+        end = position
+        if self.lower[:position].rstrip().endswith(","):  # 'X did Y, he said': X is what he said
+            end = self._sentence_start(position)
+        for _ in range(_SENTENCES_READ):
+            if end <= floor:
+                return None
+            start = max(self._sentence_start(end), floor)
+            sources = [m for m in reversed(earlier) if start <= m.start < end]  # in order
+            named = [m for m in sources if m.entity_type == "PERSON"]
+            speaking = [m for m in sources if _speaks(self, m) if m.entity_type == "PERSON"
+                        or self.verb_after(m.end, lang.spokesperson)]
+            if speaking:
+                return speaking[0]
+            role = lang.role_cue.search(self.lower, start, end)
+            if role is not None:
+                return self.with_role(role.group(1) or role.group(2), end)
+            reported = lang.pronoun_cue.search(self.lower, start, end)
+            if named and not (reported and reported.group(1) == pronoun):
+                lead = self.lower[start : named[0].start]
+                opens = len(lead.split()) <= _LEADING_WORDS and "," not in lead
+                possessive = self.lower.startswith(("'s", "’s"), named[0].end)
+                return named[0] if opens and not possessive else None
+            end = start
+        return None
+
+    def _sentence_start(self, position: int) -> int:
+        """Where the sentence holding the character before `position` starts (a paragraph starts
+        one too, even after a quotation, blanked, that ends the paragraph before)."""
+        before = bisect.bisect_left(self.break_ends, position) - 1
+        paragraph = bisect.bisect_left(self.paragraph_starts, position) - 1
+        return max(self.break_ends[before] if before >= 0 else 0,
+                   self.paragraph_starts[paragraph] if paragraph >= 0 else 0)
+
     def _adjectival_sources(self, named: list[Mention]) -> list[Mention]:
         """'a Conservative spokeswoman': the adjective as a mention of the organisation it names,
         when the article names that organisation too (so the speaker is one of its entities)."""
         organisations = {m.entity_name: m for m in named if m.entity_type == "ORG"}
-        paragraph_starts = [p.start for p in self.paragraphs]
         found = []
         for canonical, m in organisations.items():
             for adjective in _adjectives().get(canonical, ()):
@@ -230,8 +302,31 @@ class _Article:
                     end = at + len(adjective)
                     if self.lower[at] != " " and language().spokesperson_word.match(self.lower, end + 1):
                         found.append(m._replace(start=at, end=end, surface=adjective,
-                                                paragraph_index=bisect.bisect_right(paragraph_starts, at) - 1))
+                                                paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
                     at = self.text.find(adjective + " ", end)
+        return found
+
+    def _described_sources(self, named: list[Mention]) -> list[Mention]:
+        """'the union said', 'the new campaign's statement': an organisation named before, called
+        again by the head word of its name ('Unite the Union', 'Labour Campaign for Free
+        Movement'), as a mention of it where it is so called."""
+        organisations: dict[str, list[Mention]] = {}
+        for m in named:
+            if m.entity_type == "ORG":
+                head = _head_word(m.entity_name)
+                if head:
+                    organisations.setdefault(head, []).append(m)
+        if not organisations:
+            return []
+        found = []
+        pattern = re.compile(rf"\bthe (?:[a-z-]+ )?({'|'.join(map(re.escape, sorted(organisations)))})\b")
+        for match in pattern.finditer(self.lower):
+            named_before = [m for m in organisations[match.group(1)] if m.end <= match.start()]
+            if named_before:
+                m = named_before[-1]
+                at = match.start(1)
+                found.append(m._replace(start=at, end=match.end(1), surface=self.text[at : match.end(1)],
+                                        paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
         return found
 
     def with_role(self, role: str, before: int) -> Mention | None:
@@ -265,6 +360,16 @@ def _adjectives() -> dict[str, tuple[str, ...]]:
     return {canonical: tuple(sorted(aliases)) for canonical, aliases in found.items()}
 
 
+def _head_word(name: str) -> str | None:
+    """The word marking an organisation that its name is built on, lower-case ('Electoral
+    Commission' -> 'commission', 'Institute for Public Policy Research' -> 'institute', 'Unite
+    the Union' -> 'union'), or None when there is none ('Downing Street')."""
+    words = name.split()
+    cut = next((i for i, w in enumerate(words) if i and w in language().title_small_words and w not in _JOINING), len(words))
+    head = words[cut - 1] if len(words) > 1 else ""
+    return head.lower() if head in rules().org_cues else None
+
+
 def _may_be(m: Mention, pronoun: str) -> bool:
     """Whether a pronoun can stand for this name: 'she' not for a first name only men have."""
     if m.entity_type != "PERSON":
@@ -289,7 +394,7 @@ def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Sp
         before, after = article.windows(i)
         embedded.append(fragments[i] and bool(text[before.start : before.end].strip()))
         attribution = _by_name(article, span, before, after) or _by_pronoun(article, span, before, after) \
-            or _by_role(article, span, before, after)
+            or _by_role(article, span, before, after) or _by_document(article, span, before, after)
         verb_nearby = attribution is not None or any(article.verbs_in(w) for w in (before, after))
         if attribution is None:
             attribution = _by_previous(article, i, before, after, results, embedded)
@@ -311,6 +416,8 @@ def _by_name(article: _Article, span: Span, before: _Window, after: _Window) -> 
             cue = "name" if speaker.entity_type == "PERSON" else "org"
             return Attribution(speaker.entity_name, speaker.entity_type, cue, f"verb-{side}-quote",
                                article.lower[verb[0] : verb[1]])
+        if follows:
+            break  # '"...," she said': the verb its punctuation points to is its own, whoever said it
     lead = article.text[before.start : before.end].rstrip()
     if lead.endswith(":"):  # 'Mr Howard: "..."'
         people = [m for m in article.mentions_in(before) if m.entity_type == "PERSON" and m.end >= before.start + len(lead) - 2]
@@ -343,7 +450,7 @@ def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], sid
     phrase = article.lower[verb_start:verb_end]
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
         following = [m for m in named if m.start >= verb_end and m.entity_type == "PERSON"]
-        if following and "," not in article.text[verb_end : following[0].start]:
+        if following and lang.inverted_subject.fullmatch(article.lower, verb_end, following[0].start):
             return following[0]
     return None
 
@@ -395,6 +502,23 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
     return None
 
 
+def _by_document(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
+    """'The statement added: "..."': the organisation the article last reports as speaking (its
+    spokesperson, its statement), whose document this is; unknown when there is none."""
+    lang = language()
+    for window in (after, before):
+        cue = lang.document_cue.search(article.lower, window.start, window.end)
+        if cue is None:
+            continue
+        source = article.spoke_through_others(cue.start(), span.paragraph_index)
+        if source is None:
+            return UNATTRIBUTED  # a document nobody is named for: its words stay unattributed
+        verb = lang.verbs.search(article.lower, cue.start(), cue.end())
+        return Attribution(source.entity_name, source.entity_type, "org", "document-of-source",
+                           verb.group() if verb else None)
+    return None
+
+
 def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
                  earlier: list[tuple[Attribution, bool]], embedded: Sequence[bool]) -> Attribution | None:
     """A quotation opening its sentence, with nothing reporting it, continues what came before:
@@ -405,13 +529,14 @@ def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
         return None
     para = article.paragraphs[span.paragraph_index]
     context_start = article.paragraphs[span.paragraph_index - 1].start if span.paragraph_index else para.start
-    if i and article.spans[i - 1].end > context_start:
-        context_start = article.spans[i - 1].end
+    if i and article.spans[i - 1].end > context_start and not embedded[i - 1]:
+        context_start = article.spans[i - 1].end  # (a fragment is read with its sentence)
     speakers = [m for m in article.mentions_in(_Window(context_start, span.start)) if _speaks(article, m)]
-    if speakers:  # the subject of the last sentence reporting someone: its first speaker
+    if speakers:  # the subject of the last sentence reporting someone: its first speaker, a person first
         sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(article.lower, context_start, speakers[-1].start)),
                              default=context_start)
-        m = next(m for m in speakers if m.start >= sentence_start)
+        in_sentence = [m for m in speakers if m.start >= sentence_start]
+        m = next((m for m in in_sentence if m.entity_type == "PERSON"), in_sentence[0])
         return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
     # the previous quotation but a fragment inside a sentence, seldom what the next one goes on with
     j = next((j for j in range(i - 1, -1, -1) if not embedded[j]), None)
