@@ -92,6 +92,17 @@ ATTRIBUTION = [
     ("a document speaks for the organisation that spoke through it",
      'The Electoral Commission\'s statement said the rules were clear. The statement added: "We will act."',
      "Electoral Commission", "org"),
+    ("what someone will say is reported like what they said",
+     'Michael Howard will visit Leeds. "It sets family against family," he will argue.', "Michael Howard", "pronoun"),
+    ("a quotation closing its sentence ends it",
+     'Alan Beith said it should wait "until it has proved effective." Oliver Heald accused the government of '
+     'delay. "It is vital that we move ahead," he said.', "Oliver Heald", "pronoun"),
+    ("a phrase before the sentence's subject is read over",
+     'Vince Cable criticised the plans. In the Budget, Mr Brown doubled stamp duty. Defending the plans, '
+     'he told the BBC: "I will take no risks."', "Brown", "pronoun"),
+    ("a role the article never names is the person it is about",
+     'Michael Howard will visit Leeds. Michael Howard will meet voters there and Tony Blair will not. '
+     'But the Tory leader will argue against it. "It is unjust," he will say.', "Michael Howard", "pronoun"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

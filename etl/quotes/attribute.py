@@ -42,6 +42,7 @@ LANGUAGE = "en"
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
+_NEXT_SENTENCE = re.compile(r"\s+(?=[A-Z\"“‘'])")  # what follows a quotation that ends its sentence
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
 #: linear in the article however long its sentences.
 WINDOW_CHARS = 250
@@ -164,9 +165,15 @@ class _Article:
                           language().verb_finder.find_matches_as_indexes(lower)
                           if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum())]
         self.verb_starts = [start for start, _ in self.verb_hits]
-        breaks = list(_SENTENCE_BREAK.finditer(lower))
-        self.break_starts = [b.start() for b in breaks]
-        self.break_ends = [b.end() for b in breaks]
+        breaks = [(b.start(), b.end()) for b in _SENTENCE_BREAK.finditer(lower)]
+        # a quotation closing its sentence ('... effective." Shadow secretary Oliver Heald said')
+        # ends it, though its marks are blanked
+        breaks += [(span.end - 1, closed.end()) for span in spans
+                   if _ENDS_SENTENCE.search(text, span.start, span.end)
+                   and (closed := _NEXT_SENTENCE.match(text, span.end)) is not None]
+        breaks.sort()
+        self.break_starts = [start for start, _ in breaks]
+        self.break_ends = [end for _, end in breaks]
         self.paragraphs = paragraphs
         self.paragraph_starts = [p.start for p in paragraphs]
         self.spans = spans
@@ -272,15 +279,27 @@ class _Article:
                 return speaking[0]
             role = lang.role_cue.search(self.lower, start, end)
             if role is not None:
-                return self.with_role(role.group(1) or role.group(2), end)
+                return self.with_role(role.group(1) or role.group(2), end) or self.most_named(position)
             reported = lang.pronoun_cue.search(self.lower, start, end)
             if named and not (reported and reported.group(1) == pronoun):
-                lead = self.lower[start : named[0].start]
+                lead = self.lower[start : named[0].start].split(",", 1)[-1]  # after 'In the Budget,'
                 opens = len(lead.split()) <= _LEADING_WORDS and "," not in lead
                 possessive = self.lower.startswith(("'s", "’s"), named[0].end)
                 return named[0] if opens and not possessive else None
             end = start
         return None
+
+    def most_named(self, position: int) -> Mention | None:
+        """The person named most often before `position` (the latest of them on a tie): whom the
+        article is about, the likeliest holder of a role it never names ('the Tory leader')."""
+        last = bisect.bisect_left(self.candidate_starts, position)
+        counts: dict[str, int] = {}
+        latest: dict[str, Mention] = {}
+        for m in self.candidates[max(0, last - _ANTECEDENTS_READ) : last]:
+            if m.entity_type == "PERSON":
+                counts[m.entity_name] = counts.get(m.entity_name, 0) + 1
+                latest[m.entity_name] = m
+        return latest[max(counts, key=lambda name: (counts[name], latest[name].start))] if counts else None
 
     def _sentence_start(self, position: int) -> int:
         """Where the sentence holding the character before `position` starts (a paragraph starts
