@@ -100,9 +100,11 @@ ATTRIBUTION = [
     ("a phrase before the sentence's subject is read over",
      'Vince Cable criticised the plans. In the Budget, Mr Brown doubled stamp duty. Defending the plans, '
      'he told the BBC: "I will take no risks."', "Brown", "pronoun"),
-    ("a role the article never names is the person it is about",
-     'Michael Howard will visit Leeds. Michael Howard will meet voters there and Tony Blair will not. '
-     'But the Tory leader will argue against it. "It is unjust," he will say.', "Michael Howard", "pronoun"),
+    ("a role nobody is named with passes the pronoun to the sentence before",
+     'Mr Straw defended the paper at length, as Mr Straw does. Mr Ancram condemned the document. '
+     '"Is it propaganda?" he asked. '
+     'The Tory spokesman also criticised the government. "They had to publish 500 pages," he said.',
+     "Ancram", "pronoun"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

@@ -260,9 +260,10 @@ class _Article:
         (the pronoun's own sentence first, unless the pronoun reports it: 'X did Y, he said'): a
         person it reports as speaking, or an organisation's spokesperson; the holder of a role
         reporting it ('the Tory leader said'); a person opening it ('Mr Kennedy is touring the
-        north.'). A sentence that a like pronoun reports, or that names nobody, passes the question
-        to the one before; any other sentence ends the search (None), as does the paragraph bound
-        `floor`. `earlier`: the candidates before the pronoun, latest first."""
+        north.'). A sentence that a like pronoun or a role nobody is named with reports, or that
+        names nobody, passes the question to the one before; any other sentence ends the search
+        (None), as does the paragraph bound `floor`. `earlier`: the candidates before the
+        pronoun, latest first."""
         lang = language()
         end = position
         if self.lower[:position].rstrip().endswith(","):  # 'X did Y, he said': X is what he said
@@ -278,28 +279,17 @@ class _Article:
             if speaking:
                 return speaking[0]
             role = lang.role_cue.search(self.lower, start, end)
-            if role is not None:
-                return self.with_role(role.group(1) or role.group(2), end) or self.most_named(position)
+            holder = self.with_role(role.group(1) or role.group(2), end) if role else None
+            if holder is not None:
+                return holder
             reported = lang.pronoun_cue.search(self.lower, start, end)
-            if named and not (reported and reported.group(1) == pronoun):
+            if named and role is None and not (reported and reported.group(1) == pronoun):
                 lead = self.lower[start : named[0].start].split(",", 1)[-1]  # after 'In the Budget,'
                 opens = len(lead.split()) <= _LEADING_WORDS and "," not in lead
                 possessive = self.lower.startswith(("'s", "’s"), named[0].end)
                 return named[0] if opens and not possessive else None
             end = start
         return None
-
-    def most_named(self, position: int) -> Mention | None:
-        """The person named most often before `position` (the latest of them on a tie): whom the
-        article is about, the likeliest holder of a role it never names ('the Tory leader')."""
-        last = bisect.bisect_left(self.candidate_starts, position)
-        counts: dict[str, int] = {}
-        latest: dict[str, Mention] = {}
-        for m in self.candidates[max(0, last - _ANTECEDENTS_READ) : last]:
-            if m.entity_type == "PERSON":
-                counts[m.entity_name] = counts.get(m.entity_name, 0) + 1
-                latest[m.entity_name] = m
-        return latest[max(counts, key=lambda name: (counts[name], latest[name].start))] if counts else None
 
     def _sentence_start(self, position: int) -> int:
         """Where the sentence holding the character before `position` starts (a paragraph starts
@@ -311,7 +301,8 @@ class _Article:
 
     def _adjectival_sources(self, named: list[Mention]) -> list[Mention]:
         """'a Conservative spokeswoman': the adjective as a mention of the organisation it names,
-        when the article names that organisation too (so the speaker is one of its entities)."""
+        when the article names that organisation too (so the speaker is one of its entities).
+        'The Tory spokesman' is no such mention: a definite role is a person named elsewhere."""
         organisations = {m.entity_name: m for m in named if m.entity_type == "ORG"}
         found = []
         for canonical, m in organisations.items():
@@ -319,7 +310,8 @@ class _Article:
                 at = self.text.find(adjective + " ")
                 while at >= 0:
                     end = at + len(adjective)
-                    if self.lower[at] != " " and language().spokesperson_word.match(self.lower, end + 1):
+                    if self.lower[at] != " " and language().spokesperson_word.match(self.lower, end + 1) \
+                            and not self.lower.endswith("the ", 0, at):
                         found.append(m._replace(start=at, end=end, surface=adjective,
                                                 paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
                     at = self.text.find(adjective + " ", end)
