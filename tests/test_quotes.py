@@ -105,6 +105,16 @@ ATTRIBUTION = [
      '"Is it propaganda?" he asked. '
      'The Tory spokesman also criticised the government. "They had to publish 500 pages," he said.',
      "Ancram", "pronoun"),
+    ("a noun for what was said, owned by a name", '"The electorate are keener on the government," is the dry '
+     'assessment of Graham Lane, a council leader.', "Graham Lane", "name"),
+    ("a noun for what was said, with a possessive name", 'Gordon Brown wrote an article. "It was coded and careful," '
+     'was Mr Marr\'s assessment.', "Marr", "name"),
+    ("the sentence before reports through a role",
+     'Foreign Secretary Jack Straw met officials. Mr Brady said: "Keep the rebate." The foreign secretary said the rebate '
+     'was just. "We have one of the lowest net receipts of any country."', "Jack Straw", "previous"),
+    ("the sentence before reports through a pronoun",
+     'Michael Howard spoke in Kent. Mr Blair has failed, he claimed. "The result is big government."',
+     "Michael Howard", "previous"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

@@ -56,7 +56,7 @@ _ANTECEDENTS_READ = 50
 #: Words before a role that make it another post ('shadow chancellor', 'former leader').
 _OTHER_HOLDER = ("shadow ", "former ", "ex-", "deputy ", "vice ")
 #: How many sentences before a pronoun are read for its subject (a bound: linear time).
-_SENTENCES_READ = 6
+_SENTENCES_READ = 8
 #: How many words may open a sentence before its subject's name ('But Mr Howard', 'Last month Tony Blair').
 _LEADING_WORDS = 2
 SPEAKER_TYPES = ("PERSON", "ORG")
@@ -93,6 +93,10 @@ class QuoteLanguage:
     inverted_pronoun_cue: re.Pattern[str]  # '"...," said she', just after a quotation
     role_cue: re.Pattern[str]  # "the chancellor said", "said the prime minister"
     document_cue: re.Pattern[str]  # "the statement added", "the report says", "reads a memo"
+    # A noun for what was said, and its owner ('"..." is the dry assessment of X', '"..." was X's verdict'):
+    noun_of: re.Pattern[str]  # ' is the dry assessment of '
+    before_owner: re.Pattern[str]  # ' was ', before the name
+    noun_owned: re.Pattern[str]  # "'s verdict", after it
     inverted_subject: re.Pattern[str]  # between 'said' and its subject: 'said Tory spokeswoman 
 
 
@@ -107,6 +111,7 @@ def language() -> QuoteLanguage:
     mention_rules = rules()
     role_words = mention_rules.offices | mention_rules.person_titles | mention_rules.person_roles
     roles = "|".join(sorted({w.lower() for w in role_words}, key=len, reverse=True))
+    nouns = "|".join(_read_phrases(folder / "attribution_nouns.txt"))
     small = "|".join(sorted(_read_phrases(folder / "title_small_words.txt")))
     documents = "|".join(_read_phrases(folder / "document_words.txt"))
     spokes = "|".join(_read_phrases(folder / "spokesperson_words.txt")) + "|" + documents
@@ -127,6 +132,9 @@ def language() -> QuoteLanguage:
         spokesperson_word=re.compile(rf"(?:{spokes})\b"),
         pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
         inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
+        noun_of=re.compile(rf"\W*(?:is|was|are|were) (?:the|a|an) (?:[a-z-]+ )?({nouns}) (?:of|from|by) "),
+        before_owner=re.compile(r"\W*(?:is|was|are|were) (?:[a-z]+ )?"),
+        noun_owned=re.compile(rf"['’]s? (?:[a-z-]+ )?({nouns})\b"),
         document_cue=re.compile(rf"\bthe (?:[a-z-]+ )?(?:{documents}){adverbs} {said}\b"
                                 rf"|\b{said} (?:a|an|the) (?:[a-z-]+ ){{0,2}}(?:{documents})\b"),
         # determiners and words of a title or role, never a clause or a phrase of its own
@@ -405,7 +413,8 @@ def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Sp
         before, after = article.windows(i)
         embedded.append(fragments[i] and bool(text[before.start : before.end].strip()))
         attribution = _by_name(article, span, before, after) or _by_pronoun(article, span, before, after) \
-            or _by_role(article, span, before, after) or _by_document(article, span, before, after)
+            or _by_role(article, span, before, after) or _by_noun(article, span, before, after) \
+            or _by_document(article, span, before, after)
         verb_nearby = attribution is not None or any(article.verbs_in(w) for w in (before, after))
         if attribution is None:
             attribution = _by_previous(article, i, before, after, results, embedded)
@@ -513,6 +522,23 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
     return None
 
 
+def _by_noun(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
+    """'"...," is the dry assessment of Graham Lane' / '"..." was Mr Marr's verdict': a noun for
+    what was said, owned by the name that follows the quotation."""
+    lang = language()
+    named = article.mentions_in(after)
+    if not named:
+        return None
+    speaker = named[0]
+    found = lang.noun_of.fullmatch(article.lower, after.start, speaker.start)
+    if found is None and lang.before_owner.fullmatch(article.lower, after.start, speaker.start):
+        found = lang.noun_owned.match(article.lower, speaker.end)
+    if found is None:
+        return None
+    return Attribution(speaker.entity_name, speaker.entity_type, "name" if speaker.entity_type == "PERSON" else "org",
+                       "noun-after-quote", found.group(1))
+
+
 def _by_document(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
     """'The statement added: "..."': the organisation the article last reports as speaking (its
     spokesperson, its statement), whose document this is; unknown when there is none."""
@@ -533,8 +559,8 @@ def _by_document(article: _Article, span: Span, before: _Window, after: _Window)
 def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
                  earlier: list[tuple[Attribution, bool]], embedded: Sequence[bool]) -> Attribution | None:
     """A quotation opening its sentence, with nothing reporting it, continues what came before:
-    the last speaker the sentences before it in the paragraph (or the previous one) report
-    ('Mr Hockney said the law was clear. "..."'), else the previous quotation's speaker."""
+    the speaker the last sentence before it that reports someone reports ('Mr Hockney said the
+    law was clear. "..."'; in this paragraph or the one before), else the previous quotation's."""
     span = article.spans[i]
     if article.text[before.start : before.end].strip() or article.verbs_in(after):
         return None
@@ -542,16 +568,33 @@ def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
     context_start = article.paragraphs[span.paragraph_index - 1].start if span.paragraph_index else para.start
     if i and article.spans[i - 1].end > context_start and not embedded[i - 1]:
         context_start = article.spans[i - 1].end  # (a fragment is read with its sentence)
-    speakers = [m for m in article.mentions_in(_Window(context_start, span.start)) if _speaks(article, m)]
-    if speakers:  # the subject of the last sentence reporting someone: its first speaker, a person first
-        sentence_start = max((b.end() for b in _SENTENCE_BREAK.finditer(article.lower, context_start, speakers[-1].start)),
-                             default=context_start)
-        in_sentence = [m for m in speakers if m.start >= sentence_start]
-        m = next((m for m in in_sentence if m.entity_type == "PERSON"), in_sentence[0])
-        return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
+    end = span.start
+    for _ in range(_SENTENCES_READ):  # the last sentence before it that reports someone
+        if end <= context_start:
+            break
+        start = max(article._sentence_start(end), context_start)
+        m = _reported_in(article, _Window(start, end), span.paragraph_index)
+        if m is not None:
+            return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
+        end = start
     # the previous quotation but a fragment inside a sentence, seldom what the next one goes on with
     j = next((j for j in range(i - 1, -1, -1) if not embedded[j]), None)
     if j is None or earlier[j][0].speaker is None or span.paragraph_index - article.spans[j].paragraph_index > 1:
         return None
     previous = earlier[j][0]
     return Attribution(previous.speaker, previous.speaker_type, "previous", "continues-previous-quote", None)
+
+
+def _reported_in(article: _Article, sentence: _Window, paragraph_index: int) -> Mention | None:
+    """Who a sentence reports as speaking: its first speaker named (a person first), the holder of
+    a role reporting it, or whom a pronoun reporting it stands for ('The Tories, he said, ...')."""
+    lang = language()
+    speaking = [m for m in article.mentions_in(sentence) if _speaks(article, m)]
+    if speaking:
+        return next((m for m in speaking if m.entity_type == "PERSON"), speaking[0])
+    role = lang.role_cue.search(article.lower, sentence.start, sentence.end)
+    holder = article.with_role(role.group(1) or role.group(2), sentence.end) if role else None
+    if holder is not None:
+        return holder
+    cue = lang.pronoun_cue.search(article.lower, sentence.start, sentence.end)
+    return article.antecedent(cue.start(), cue.group(1), paragraph_index) if cue else None
