@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -42,6 +42,8 @@ LANGUAGE = "en"
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
+_HAS_WORD = re.compile(r"\w")
+_LAST_CHAR = re.compile(r"(\S)\s*$")
 _NEXT_SENTENCE = re.compile(r"\s+(?=[A-Z\"“‘'])")  # what follows a quotation that ends its sentence
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
 #: linear in the article however long its sentences.
@@ -274,12 +276,9 @@ class _Article:
         pronoun, latest first."""
         lang = language()
         end = position
-        if self.lower[:position].rstrip().endswith(","):  # 'X did Y, he said': X is what he said
+        if self.last_char_before(position) == ",":  # 'X did Y, he said': X is what he said
             end = self._sentence_start(position)
-        for _ in range(_SENTENCES_READ):
-            if end <= floor:
-                return None
-            start = max(self._sentence_start(end), floor)
+        for start, end in self.sentences_before(end, floor):
             sources = [m for m in reversed(earlier) if start <= m.start < end]  # in order
             named = [m for m in sources if m.entity_type == "PERSON"]
             speaking = [m for m in sources if _speaks(self, m) if m.entity_type == "PERSON"
@@ -296,8 +295,25 @@ class _Article:
                 opens = len(lead.split()) <= _LEADING_WORDS and "," not in lead
                 possessive = self.lower.startswith(("'s", "’s"), named[0].end)
                 return named[0] if opens and not possessive else None
-            end = start
         return None
+
+    def sentences_before(self, end: int, floor: int) -> Iterator[tuple[int, int]]:
+        """(start, end) of the sentences before `end`, back to `floor`, latest first: the first
+        `_SENTENCES_READ` with words in them (blanked quotations between them read over, up to a bound)."""
+        read = 0
+        for _ in range(_SENTENCES_READ * 4):
+            if end <= floor or read == _SENTENCES_READ:
+                return
+            start = max(self._sentence_start(end), floor)
+            if _HAS_WORD.search(self.lower, start, end):
+                read += 1
+                yield start, end
+            end = start
+
+    def last_char_before(self, position: int) -> str:
+        """The last character before `position` that is not white space ('' at the start)."""
+        found = _LAST_CHAR.search(self.lower, max(0, position - WINDOW_CHARS), position)
+        return found.group(1) if found else ""
 
     def _sentence_start(self, position: int) -> int:
         """Where the sentence holding the character before `position` starts (a paragraph starts
@@ -568,15 +584,10 @@ def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
     context_start = article.paragraphs[span.paragraph_index - 1].start if span.paragraph_index else para.start
     if i and article.spans[i - 1].end > context_start and not embedded[i - 1]:
         context_start = article.spans[i - 1].end  # (a fragment is read with its sentence)
-    end = span.start
-    for _ in range(_SENTENCES_READ):  # the last sentence before it that reports someone
-        if end <= context_start:
-            break
-        start = max(article._sentence_start(end), context_start)
+    for start, end in article.sentences_before(span.start, context_start):  # the last one reporting someone
         m = _reported_in(article, _Window(start, end), span.paragraph_index)
         if m is not None:
             return Attribution(m.entity_name, m.entity_type, "previous", "speaker-of-sentence-before", None)
-        end = start
     # the previous quotation but a fragment inside a sentence, seldom what the next one goes on with
     j = next((j for j in range(i - 1, -1, -1) if not embedded[j]), None)
     if j is None or earlier[j][0].speaker is None or span.paragraph_index - article.spans[j].paragraph_index > 1:
