@@ -149,7 +149,7 @@ def _score(gold: Path, tmp_path: Path) -> tuple[float, float]:
 
 @pytest.mark.parametrize("gold, quote_f1, speaker_accuracy", [
     (SHARED / "gold" / "quotes_seeds.jsonl", 0.95, 0.75),
-    (BBC_QUOTES["report"], 0.95, 0.75),  # never tuned on
+    (BBC_QUOTES["report"], 0.92, 0.70),  # never tuned on
 ])
 def test_scores_on_annotated_articles(gold, quote_f1, speaker_accuracy, tmp_path):
     found_f1, found_accuracy = _score(gold, tmp_path)
@@ -159,7 +159,7 @@ def test_scores_on_annotated_articles(gold, quote_f1, speaker_accuracy, tmp_path
 def test_tune_and_report_articles_are_disjoint():
     files = {part: {json.loads(line)["file"] for line in path.read_text(encoding="utf-8").splitlines()}
              for part, path in BBC_QUOTES.items()}
-    assert not files["tune"] & files["report"] and (len(files["tune"]), len(files["report"])) == (40, 20)
+    assert not files["tune"] & files["report"] and (len(files["tune"]), len(files["report"])) == (81, 21)
 
 
 @pytest.mark.parametrize("folder", ["business", "politics", "sport"])
