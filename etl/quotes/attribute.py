@@ -43,6 +43,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 _HAS_WORD = re.compile(r"\w")
+_CALLED = re.compile(r"\bthe (?:[a-z-]+ )?$")  # before a word an organisation is called by ('the new campaign')
 _LAST_CHAR = re.compile(r"(\S)\s*$")
 _NEXT_SENTENCE = re.compile(r"\s+(?=[A-Z\"“‘'])")  # what follows a quotation that ends its sentence
 #: How far from a quotation its sentence is read, either side: a bound that keeps attribution
@@ -285,11 +286,12 @@ class _Article:
                         or self.verb_after(m.end, lang.spokesperson)]
             if speaking:
                 return speaking[0]
-            role = lang.role_cue.search(self.lower, start, end)
+            reports = bool(self.verbs_in(_Window(start, end)))
+            role = lang.role_cue.search(self.lower, start, end) if reports else None
             holder = self.with_role(role.group(1) or role.group(2), end) if role else None
             if holder is not None:
                 return holder
-            reported = lang.pronoun_cue.search(self.lower, start, end)
+            reported = lang.pronoun_cue.search(self.lower, start, end) if reports else None
             if named and role is None and not (reported and reported.group(1) == pronoun):
                 lead = self.lower[start : named[0].start].split(",", 1)[-1]  # after 'In the Budget,'
                 opens = len(lead.split()) <= _LEADING_WORDS and "," not in lead
@@ -354,14 +356,16 @@ class _Article:
         if not organisations:
             return []
         found = []
-        pattern = re.compile(rf"\bthe (?:[a-z-]+ )?({'|'.join(map(re.escape, sorted(organisations)))})\b")
-        for match in pattern.finditer(self.lower):
-            named_before = [m for m in organisations[match.group(1)] if m.end <= match.start()]
-            if named_before:
-                m = named_before[-1]
-                at = match.start(1)
-                found.append(m._replace(start=at, end=match.end(1), surface=self.text[at : match.end(1)],
-                                        paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
+        lower = self.lower
+        for head, called in organisations.items():
+            at = lower.find(head, called[0].end)
+            while at >= 0:
+                end = at + len(head)
+                if (end == len(lower) or not lower[end].isalnum()) and _CALLED.search(lower, max(0, at - 40), at):
+                    m = [m for m in called if m.end <= at][-1]
+                    found.append(m._replace(start=at, end=end, surface=self.text[at:end],
+                                            paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
+                at = lower.find(head, end)
         return found
 
     def with_role(self, role: str, before: int) -> Mention | None:
@@ -395,6 +399,7 @@ def _adjectives() -> dict[str, tuple[str, ...]]:
     return {canonical: tuple(sorted(aliases)) for canonical, aliases in found.items()}
 
 
+@functools.lru_cache(maxsize=65536)
 def _head_word(name: str) -> str | None:
     """The word marking an organisation that its name is built on, lower-case ('Electoral
     Commission' -> 'commission', 'Institute for Public Policy Research' -> 'institute', 'Unite
@@ -506,6 +511,8 @@ def _speaks(article: _Article, m: Mention) -> int | None:
 def _by_pronoun(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
     lang = language()
     for window in (after, before):
+        if not article.verbs_in(window):
+            continue  # every cue below holds a reporting word
         cue = lang.pronoun_cue.search(article.lower, window.start, window.end)
         if cue is None and window is after:
             cue = lang.inverted_pronoun_cue.match(article.lower, window.start, window.end)
@@ -523,6 +530,8 @@ def _by_pronoun(article: _Article, span: Span, before: _Window, after: _Window) 
 
 def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
     for window in (after, before):
+        if not article.verbs_in(window):
+            continue  # every cue below holds a reporting word
         cue = language().role_cue.search(article.lower, window.start, window.end)
         if cue is None:
             continue
@@ -560,6 +569,8 @@ def _by_document(article: _Article, span: Span, before: _Window, after: _Window)
     spokesperson, its statement), whose document this is; unknown when there is none."""
     lang = language()
     for window in (after, before):
+        if not article.verbs_in(window):
+            continue  # every cue below holds a reporting word
         cue = lang.document_cue.search(article.lower, window.start, window.end)
         if cue is None:
             continue
@@ -603,6 +614,8 @@ def _reported_in(article: _Article, sentence: _Window, paragraph_index: int) -> 
     speaking = [m for m in article.mentions_in(sentence) if _speaks(article, m)]
     if speaking:
         return next((m for m in speaking if m.entity_type == "PERSON"), speaking[0])
+    if not article.verbs_in(sentence):
+        return None
     role = lang.role_cue.search(article.lower, sentence.start, sentence.end)
     holder = article.with_role(role.group(1) or role.group(2), sentence.end) if role else None
     if holder is not None:
