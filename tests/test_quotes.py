@@ -115,6 +115,9 @@ ATTRIBUTION = [
     ("the sentence before reports through a pronoun",
      'Michael Howard spoke in Kent. Mr Blair has failed, he claimed. "The result is big government."',
      "Michael Howard", "previous"),
+    ("a role whose last word is another post's is matched whole only",
+     'Solicitor General Harriet Harman spoke first. Lord Goldsmith listened. The attorney general denied it. '
+     '"The claims were wholly unfounded," he insisted.', "Lord Goldsmith", "pronoun"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

@@ -85,6 +85,7 @@ class QuoteLanguage:
     verb_finder: ahocorasick_rs.AhoCorasick  # every reporting word of an article in one pass
     subordinate: re.Pattern[str]  # a word opening a clause of its own ('when people asked')
     title_small_words: frozenset[str]  # lower-case words of a title-case name ('Campaign for Free Movement')
+    role_words: frozenset[str]  # lower-case words that name a post or a role ('chancellor', 'spokesman')
     addressed: frozenset[str]  # reporting verbs whose object is the listener ('told the BBC')
     pronouns: dict[str, str]  # pronoun -> the type of entity it stands for
     pronoun_word: re.Pattern[str]
@@ -127,6 +128,7 @@ def language() -> QuoteLanguage:
         verb_finder=ahocorasick_rs.AhoCorasick(phrases, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest),
         subordinate=re.compile(rf"\b(?:{'|'.join(_read_phrases(folder / 'subordinators.txt'))})\b"),
         title_small_words=frozenset(_read_phrases(folder / "title_small_words.txt")),
+        role_words=frozenset(w.lower() for w in role_words),
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
@@ -371,8 +373,11 @@ class _Article:
     def with_role(self, role: str, before: int) -> Mention | None:
         """The person the article names with this role ('Foreign Secretary Jack Straw', 'Gordon
         Brown, the chancellor'), the last such before `before` first. The role is matched whole
-        ('shadow chancellor' is not 'chancellor'), then by its last word alone."""
-        for wanted in dict.fromkeys((role, role.rsplit(" ", 1)[-1])):
+        ('shadow chancellor' is not 'chancellor'), then by its last word alone unless a word before
+        it is a role itself ('Lib Dem spokesman' is a spokesman, 'attorney general' no general)."""
+        *qualifiers, head = role.split(" ")
+        alone = () if any(word in language().role_words for word in qualifiers) else (head,)
+        for wanted in dict.fromkeys((role, *alone)):
             if wanted not in self._role_holders:  # each role looked up once per article
                 self._role_holders[wanted] = [m for m in self.candidates
                                               if m.entity_type == "PERSON" and self._has_role(m, wanted)]
