@@ -118,6 +118,9 @@ ATTRIBUTION = [
     ("a role whose last word is another post's is matched whole only",
      'Solicitor General Harriet Harman spoke first. Lord Goldsmith listened. The attorney general denied it. '
      '"The claims were wholly unfounded," he insisted.', "Lord Goldsmith", "pronoun"),
+    ("a spokesman for an organisation speaks for it",
+     'A spokesman for the British Casino Association, which represents the industry, said the plans were unfair. '
+     'He said foreign firms would win. "The UK industry is respected," he said.', "British Casino Association", "org"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

@@ -93,6 +93,7 @@ class QuoteLanguage:
     speaking: re.Pattern[str]  # after a person's name: 'X said', 'X, the party's leader, has said'
     spokesperson: re.Pattern[str]  # after an organisation's name: "X spokesman said", "X's statement said"
     spokesperson_word: re.Pattern[str]
+    spokesperson_for: re.Pattern[str]  # before an organisation's name: 'a spokesman for the '
     pronoun_cue: re.Pattern[str]  # "he said", "she told the BBC"
     inverted_pronoun_cue: re.Pattern[str]  # '"...," said she', just after a quotation
     role_cue: re.Pattern[str]  # "the chancellor said", "said the prime minister"
@@ -135,6 +136,7 @@ def language() -> QuoteLanguage:
         speaking=re.compile(rf"(?: (?:{post_nominals}))*(?:,[^.;:\"“”]{{0,150}},?)?{adverbs} "),
         spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} "),
         spokesperson_word=re.compile(rf"(?:{spokes})\b"),
+        spokesperson_for=re.compile(rf"\b(?:{spokes}) (?:for|of|at|from) (?:the )?$"),
         pronoun_cue=re.compile(rf"\b({pronoun}){adverbs} {said}\b"),
         inverted_pronoun_cue=re.compile(rf"\W*{said} ({pronoun})\b"),  # '"...," said he'
         noun_of=re.compile(rf"\W*(?:is|was|are|were) (?:the|a|an) (?:[a-z-]+ )?({nouns}) (?:of|from|by) "),
@@ -253,7 +255,7 @@ class _Article:
         for m in earlier:
             if m.entity_type == entity_type and _speaks(self, m):
                 return m
-            if entity_type == "PERSON" and m.entity_type == "ORG" and self.verb_after(m.end, lang.spokesperson):
+            if entity_type == "PERSON" and self.spoke_for(m):
                 return m  # 'a Labour spokesman said ... "...," he said'
 
         return next((m for m in earlier if m.entity_type == entity_type), None)
@@ -264,9 +266,20 @@ class _Article:
         campaign's statement insisted')."""
         first = bisect.bisect_left(self.candidate_starts, self.paragraphs[max(0, paragraph_index - 2)].start)
         last = bisect.bisect_left(self.candidate_starts, position)
-        spokesperson = language().spokesperson
         return next((m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last])
-                     if m.entity_type == "ORG" and m.end <= position and self.verb_after(m.end, spokesperson)), None)
+                     if m.end <= position and self.spoke_for(m)), None)
+
+    def spoke_for(self, m: Mention) -> bool:
+        """Whether an organisation is reported speaking through a spokesperson or a document: 'a
+        Labour spokesman said', 'the campaign's statement insisted', 'a spokesman for the
+        British Casino Association, which represents the industry, said'."""
+        if m.entity_type != "ORG":
+            return False
+        lang = language()
+        if self.verb_after(m.end, lang.spokesperson):
+            return True
+        return lang.spokesperson_for.search(self.lower, max(0, m.start - _ROLE_CONTEXT_CHARS), m.start) is not None \
+            and _speaks(self, m) is not None
 
     def _sentence_subject(self, position: int, pronoun: str | None, earlier: list[Mention], floor: int) -> Mention | None:
         """The person the sentences before a pronoun are about, read back one sentence at a time
@@ -284,8 +297,7 @@ class _Article:
         for start, end in self.sentences_before(end, floor):
             sources = [m for m in reversed(earlier) if start <= m.start < end]  # in order
             named = [m for m in sources if m.entity_type == "PERSON"]
-            speaking = [m for m in sources if _speaks(self, m) if m.entity_type == "PERSON"
-                        or self.verb_after(m.end, lang.spokesperson)]
+            speaking = [m for m in sources if (m.entity_type == "PERSON" and _speaks(self, m)) or self.spoke_for(m)]
             if speaking:
                 return speaking[0]
             reports = bool(self.verbs_in(_Window(start, end)))
