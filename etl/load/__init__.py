@@ -1,6 +1,6 @@
 """Write staged articles and mentions into the DuckDB star schema.
 
-All SQL lives in `warehouse/*.sql`. Batches arrive as Arrow tables registered on
+All SQL lives in `sql/*.sql` beside this module. Batches arrive as Arrow tables registered on
 the connection, so no value from a file is ever formatted into SQL. A load is one
 transaction into a private working copy of the warehouse, which replaces the published
 file only once the integrity rules pass on it: a load is published whole or not at all.
@@ -23,7 +23,6 @@ import duckdb
 import polars as pl
 
 from etl.durable import fsync, process_alive
-from etl.paths import WAREHOUSE_SQL_DIR
 from etl.settings import DEFAULT_MEMORY_LIMIT
 from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA, QUOTE_SCHEMA
 
@@ -88,8 +87,12 @@ class Batch:
     force_purge: bool = False  # even more than MAX_PURGE_SHARE of the warehouse's files
 
 
+#: Package data, so an installed package finds its SQL wherever it runs.
+SQL_DIR = Path(__file__).parent / "sql"
+
+
 def sql_file(name: str) -> str:
-    return (WAREHOUSE_SQL_DIR / name).read_text(encoding="utf-8")
+    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class IntegrityRule:
 
 
 def integrity_rules() -> dict[str, IntegrityRule]:
-    """The rules of warehouse/integrity.sql, by name."""
+    """The rules of integrity.sql, by name."""
     text = sql_file("integrity.sql")
     parts = re.split(r"^-- name: (\S+)\s*$", text, flags=re.MULTILINE)
     rules = {}
