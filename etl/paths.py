@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-WAREHOUSE_SQL_DIR = PROJECT_ROOT / "warehouse"
+# A source checkout keeps its landing folder and warehouse in its own `warehouse/` folder, wherever
+# the command runs from. An installed package has no such folder: it works in `warehouse/` under
+# the current folder.
+DATA_DIR = PROJECT_ROOT / "warehouse" if (PROJECT_ROOT / "pyproject.toml").is_file() else Path("warehouse")
 
-DEFAULT_LANDING = WAREHOUSE_SQL_DIR / "landing"
-DEFAULT_WAREHOUSE = WAREHOUSE_SQL_DIR / "news.duckdb"
+DEFAULT_LANDING = DATA_DIR / "landing"
+DEFAULT_WAREHOUSE = DATA_DIR / "news.duckdb"
 
 
 def staging_dir(warehouse: Path) -> Path:

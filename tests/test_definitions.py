@@ -7,13 +7,17 @@ import dagster as dg
 import duckdb
 import pytest
 
+from etl import load
 from etl.articles import split_articles
 from etl.definitions import build_definitions, defs
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.mentions.extract import extract_mentions
+from etl.paths import staging_dir
+from etl.staging import Stage
 
 from conftest import settle
+from test_load import edited_sql
 
 
 def test_definitions_load():
@@ -89,6 +93,52 @@ def test_new_pipeline_version_reprocesses_loaded_files(tmp_path: Path, landing: 
     assert files["files_outdated"].value == 5 and files["files_unchanged"].value == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT DISTINCT pipeline_version FROM dim_source_file").fetchall() == [("layout-2/rules-2",)]
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
+
+
+def _staged_outputs(warehouse: Path) -> dict[Path, int]:
+    """Every staged article and mention file, with when it was last written."""
+    stage = Stage(staging_dir(warehouse))
+    return {path: path.stat().st_mtime_ns for folder in (stage.articles_dir, stage.mentions_dir)
+            for path in folder.rglob("*")}
+
+
+def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_path: Path, landing: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch):
+    warehouse = tmp_path / "w.duckdb"
+    loaded_at = "SELECT source_file, last_loaded_at FROM dim_source_file ORDER BY ALL"
+    with dg.instance_for_test() as instance:
+        assert _run(landing, warehouse, instance).success
+        staged = _staged_outputs(warehouse)
+        assert staged
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            first_loaded_at = con.execute(loaded_at).fetchall()
+        schema = load.schema_version()
+        edited_sql(tmp_path / "sql", monkeypatch,
+                   ("schema.sql", "fact_mention.in_quote IS 'True when the mention sits inside",
+                    "fact_mention.in_quote IS 'True when the mention stands inside"),
+                   ("views.sql", "VIEW articles IS 'One row per article occurrence in a file.'",
+                    "VIEW articles IS 'One row per article occurrence in a landing file.'"))
+        assert load.schema_version() == schema
+        result = _run(landing, warehouse, instance)
+    assert result.success
+    assert [e.check_name for e in result.get_asset_check_evaluations() if not e.passed] == []
+    files = result.asset_materializations_for_node("landing_files")[0].metadata
+    assert files["files_unchanged"].value == 5
+    assert [files[f"files_{change}"].value for change in ("new", "changed", "outdated")] == [0, 0, 0]
+    assert result.asset_materializations_for_node("staged_articles")[0].metadata["dagster/row_count"].value == 0
+    assert _staged_outputs(warehouse) == staged
+    published = {e.asset_key.to_user_string(): e.metadata for e in
+                 (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
+    columns = {c.name: c.description for c in published["fact_mention"]["dagster/column_schema"].value.columns}
+    assert columns["in_quote"] == "True when the mention stands inside a direct quotation."
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'fact_mention' "
+                           "AND column_name = 'in_quote'").fetchall() == [
+            ("True when the mention stands inside a direct quotation.",)]
+        assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'articles'").fetchall() == [
+            ("One row per article occurrence in a landing file.",)]
+        assert con.execute(loaded_at).fetchall() == first_loaded_at  # no file's rows were replaced
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
 
 

@@ -169,6 +169,41 @@ def test_warehouse_of_an_older_schema_is_rebuilt_from_the_landing_folder(tmp_pat
     assert _query(db, "SELECT value FROM etl_meta WHERE key = 'schema_version'") == [(load.schema_version(),)]
 
 
+def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str, str]) -> None:
+    """Point the loader at a copy of its SQL in `folder`, edited: in each (file, old, new), `old`
+    (found once) replaced by `new`."""
+    shutil.copytree(load.SQL_DIR, folder)
+    for file, old, new in edits:
+        text = (folder / file).read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        (folder / file).write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(load, "SQL_DIR", folder)
+
+
+def test_comments_and_layout_are_no_schema_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    schema, comments = load.schema_version(), load.comments_version()
+    edited_sql(tmp_path / "sql", monkeypatch,
+               ("views.sql", "COMMENT ON COLUMN articles.word_count IS 'Words in the article text.';\n",
+                "COMMENT  ON COLUMN articles.word_count IS\n  'Words in the article text; title included.';\n"
+                "-- a note for whoever reads this file\n\n"),
+               ("schema.sql", "    article_key     BIGINT PRIMARY KEY,\n    text_hash ",
+                "\tarticle_key BIGINT   PRIMARY KEY, -- the surrogate key\n\ttext_hash "))
+    assert load.schema_version() == schema
+    assert load.comments_version() != comments
+
+
+@pytest.mark.parametrize("file, old, new", [
+    ("schema.sql", "    word_count      INTEGER NOT NULL,\n    mention_count", "    word_count      BIGINT NOT NULL,\n    mention_count"),
+    ("views.sql", "    fa.word_count,\n    a.captions,", "    fa.word_count,\n    a.captions AS picture_captions,"),
+])
+def test_a_changed_column_is_a_new_schema_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file: str, old: str,
+                                                   new: str):
+    schema, comments = load.schema_version(), load.comments_version()
+    edited_sql(tmp_path / "sql", monkeypatch, (file, old, new))
+    assert load.schema_version() != schema
+    assert load.comments_version() == comments
+
+
 def test_purging_deleted_files_drops_their_rows(tmp_path: Path, landing: Path):
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     load.publish(db, _batch(stage, landing))

@@ -7,9 +7,11 @@ the shared gold file), not from the code's output.
 import duckdb
 import pytest
 
+from conftest import PROJECT
 from etl.load import PUBLISHED_TABLES
-from etl.paths import WAREHOUSE_SQL_DIR
 from test_cli import _build
+
+QUERIES = PROJECT / "warehouse" / "queries"
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def con(tmp_path_factory):
 
 
 def _run(con, name: str) -> list[tuple]:
-    return con.sql((WAREHOUSE_SQL_DIR / "queries" / f"{name}.sql").read_text()).fetchall()
+    return con.sql((QUERIES / f"{name}.sql").read_text()).fetchall()
 
 
 def test_top_entities(con):

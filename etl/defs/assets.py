@@ -435,7 +435,8 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     loaded = batch.filter(pl.col("status") == "loaded")
     deleted = manifest.filter(pl.col("change") == "deleted")["source_file"].to_list()
     rules = None
-    if batch.height or deleted or warehouse.purge_deleted or not warehouse.file.exists():
+    if (batch.height or deleted or warehouse.purge_deleted or not warehouse.file.exists()
+            or load.comments_outdated(warehouse.file)):
         try:
             rules = load.publish(warehouse.file, load.Batch(
                 files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",

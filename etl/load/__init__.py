@@ -1,6 +1,6 @@
 """Write staged articles and mentions into the DuckDB star schema.
 
-All SQL lives in `warehouse/*.sql`. Batches arrive as Arrow tables registered on
+All SQL lives in `sql/*.sql` beside this module. Batches arrive as Arrow tables registered on
 the connection, so no value from a file is ever formatted into SQL. A load is one
 transaction into a private working copy of the warehouse, which replaces the published
 file only once the integrity rules pass on it: a load is published whole or not at all.
@@ -23,7 +23,6 @@ import duckdb
 import polars as pl
 
 from etl.durable import fsync, process_alive
-from etl.paths import WAREHOUSE_SQL_DIR
 from etl.settings import DEFAULT_MEMORY_LIMIT
 from etl.staging import ARTICLE_SCHEMA, MENTION_SCHEMA, QUOTE_SCHEMA
 
@@ -88,8 +87,12 @@ class Batch:
     force_purge: bool = False  # even more than MAX_PURGE_SHARE of the warehouse's files
 
 
+#: Package data, so an installed package finds its SQL wherever it runs.
+SQL_DIR = Path(__file__).parent / "sql"
+
+
 def sql_file(name: str) -> str:
-    return (WAREHOUSE_SQL_DIR / name).read_text(encoding="utf-8")
+    return (SQL_DIR / name).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class IntegrityRule:
 
 
 def integrity_rules() -> dict[str, IntegrityRule]:
-    """The rules of warehouse/integrity.sql, by name."""
+    """The rules of integrity.sql, by name."""
     text = sql_file("integrity.sql")
     parts = re.split(r"^-- name: (\S+)\s*$", text, flags=re.MULTILINE)
     rules = {}
@@ -199,35 +202,70 @@ def _remove_dead_snapshots(path: Path) -> None:
             (path.parent / name).unlink(missing_ok=True)
 
 
+#: Whatever in SQL text is layout: string literals and quoted names (kept as written, group 1),
+#: or a run of whitespace and comments (collapsed to one space).
+_SQL_LAYOUT = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|(?:\s|--[^\n]*|/\*.*?\*/)+""", re.DOTALL)
+_SCHEMA_FILES = ("schema.sql", "views.sql")
+
+
+def _schema_statements() -> list[str]:
+    """The statements of the schema files, without their comments and with whitespace collapsed."""
+    return [_SQL_LAYOUT.sub(lambda found: found[1] or " ", statement.query).strip()
+            for name in _SCHEMA_FILES for statement in duckdb.extract_statements(sql_file(name))]
+
+
+def _is_comment(statement: str) -> bool:
+    return statement.upper().startswith("COMMENT ON ")
+
+
+def _hash(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(statements).encode("utf-8")).hexdigest()[:16]
+
+
 def schema_version() -> str:
-    """Changes whenever the DDL or the views change."""
-    ddl = sql_file("schema.sql") + sql_file("views.sql")
-    return hashlib.sha256(ddl.encode("utf-8")).hexdigest()[:16]
+    """A hash of the DDL and views alone: a changed COMMENT, SQL comment or layout keeps it, so only
+    a change to what the warehouse holds empties it."""
+    return _hash([statement for statement in _schema_statements() if not _is_comment(statement)])
 
 
-def stored_schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
+def comments_version() -> str:
+    """A hash of the COMMENT statements, which every load applies in place."""
+    return _hash([statement for statement in _schema_statements() if _is_comment(statement)])
+
+
+def _stored(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of etl_meta; None in a warehouse without it."""
     if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'etl_meta'").fetchall()[0][0]:
         return None
-    rows = con.execute("SELECT value FROM etl_meta WHERE key = 'schema_version'").fetchall()
+    rows = con.execute("SELECT value FROM etl_meta WHERE key = ?", [key]).fetchall()
     return rows[0][0] if rows else None
 
 
+def comments_outdated(path: Path) -> bool:
+    """The published warehouse carries other COMMENTs than the SQL files: a load publishes then even
+    with nothing to load, to apply them (no file is reprocessed)."""
+    with read_published(path) as con:
+        return _stored(con, "comments_version") != comments_version()
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the schema; a warehouse built by another schema version is emptied first.
+    """Create the schema and apply its COMMENTs; a warehouse built by another schema version is
+    emptied first.
 
     The warehouse is derived data: after a schema change the load that follows
     reprocesses every file in the landing folder (`loaded_versions` reports none).
     """
     current = schema_version()
-    stored = stored_schema_version(con)
+    stored = _stored(con, "schema_version")
     if stored is not None and stored != current:
         for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
             con.execute(f'DROP VIEW IF EXISTS "{view}"')
         for table in (*PUBLISHED_TABLES, "etl_meta"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
-    con.execute(sql_file("schema.sql"))
-    con.execute(sql_file("views.sql"))
-    con.execute("INSERT OR REPLACE INTO etl_meta VALUES ('schema_version', ?)", [current])
+    for name in _SCHEMA_FILES:
+        con.execute(sql_file(name))
+    con.executemany("INSERT OR REPLACE INTO etl_meta VALUES (?, ?)",
+                    [("schema_version", current), ("comments_version", comments_version())])
 
 
 @dataclass(frozen=True)
@@ -243,7 +281,7 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
     if not path.exists():
         return {}
     with read_published(path) as con:
-        if stored_schema_version(con) != schema_version():
+        if _stored(con, "schema_version") != schema_version():
             return {}  # built by another schema: everything is reloaded
         rows = con.execute(
             "SELECT source_file, sha256, size_bytes, status, pipeline_version FROM dim_source_file").fetchall()

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS etl_meta (
     value           VARCHAR
 );
 COMMENT ON TABLE etl_meta IS 'Facts about the warehouse itself, e.g. the schema version that built it.';
-COMMENT ON COLUMN etl_meta.key IS 'Name of the fact (schema_version).';
+COMMENT ON COLUMN etl_meta.key IS 'Name of the fact (schema_version, comments_version).';
 COMMENT ON COLUMN etl_meta.value IS 'Its value.';
 
 CREATE TABLE IF NOT EXISTS dim_source_file (
