@@ -169,21 +169,34 @@ def names_in_run(
 def _split_at_inner_title(start: int, end: int, tokens: tuple[str, ...]):
     """(start, end, words, a title stood before) of the parts of a name: one with a title and a
     first name or peerage inside it is two ("Wales Secretary Peter Hain" -> "Wales", "Peter
-    Hain"; "Tory Treasurer Lord Ashcroft" -> "Lord Ashcroft"); the title itself is dropped."""
+    Hain"; "Tory Treasurer Lord Ashcroft" -> "Lord Ashcroft"); the title itself is dropped. A
+    name the lexicon knows just before the first name is a name of its own ("Lib Dems David
+    Laws" -> "Lib Dems", "David Laws")."""
     for i in range(1, len(tokens) - 1):
         if not (gaz.is_first_name(tokens[i]) or tokens[i] in _R.honorifics_kept):
             continue
         head = _title_start(tokens, i)
-        if head is None:
+        known = None if head is not None else _known_name_start(tokens, i)
+        if head is None and known is None:
             continue
         while head and (earlier := _title_start(tokens, head)) is not None:
             head = earlier
         name_start = start + sum(len(t) + 1 for t in tokens[:i])
-        parts = [(name_start, end, tokens[i:], True)]
-        if head:
-            parts.insert(0, (start, start + len(" ".join(tokens[:head])), tokens[:head], False))
+        parts = [(name_start, end, tokens[i:], head is not None)]
+        cut = head if head is not None else i
+        if cut:
+            parts.insert(0, (start, start + len(" ".join(tokens[:cut])), tokens[:cut], False))
         return parts
     return [(start, end, tokens, False)]
+
+
+def _known_name_start(tokens: tuple[str, ...], i: int) -> int | None:
+    """Where a name the lexicon knows, ending just before position `i`, starts, or None."""
+    lexicon = gaz.lexicon()
+    for j in range(max(i - gaz.longest_alias_words(), 0), i):
+        if " ".join(tokens[j:i]) in lexicon:
+            return j
+    return None
 
 
 def _title_start(tokens: tuple[str, ...], i: int) -> int | None:

@@ -62,7 +62,7 @@ def resolve_organisations(candidates: Sequence[Candidate]) -> None:
         return
     places = place_tiers()
     for c in candidates:
-        if (len(c.tokens) == 1 and c.entity_type in ("ORG", "PLACE") and c.entry is None
+        if (len(c.tokens) == 1 and c.entity_type in (None, "ORG", "PLACE") and c.entry is None
                 and places.get(c.tokens[0]) != 1):
             names = by_last.get(c.tokens[0])
             if names and len(names) == 1:
