@@ -121,6 +121,15 @@ ATTRIBUTION = [
     ("a spokesman for an organisation speaks for it",
      'A spokesman for the British Casino Association, which represents the industry, said the plans were unfair. '
      'He said foreign firms would win. "The UK industry is respected," he said.', "British Casino Association", "org"),
+    ("a word of a name is no other organisation called by it",
+     'UK Independence Party leader Roger Knapman attacked the plans. The Green Party said the Budget was a '
+     '"wasted opportunity" for the environment.', "Green Party", "org"),
+    ("an organisation's officials speak for it",
+     'UKIP officials also argue Mr Kilroy-Silk has not been "straightforward" with them.', "UK Independence Party", "org"),
+    ("names sharing a verb: the first named leads",
+     'The Conservatives and Lib Dems said the pledges were "worthless".', "Conservative Party", "org"),
+    ("dubbed reports words", 'Clive Stafford-Smith spoke first. The Law Society dubbed the plans an "abuse of power".',
+     "Law Society", "org"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

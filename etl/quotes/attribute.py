@@ -43,6 +43,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 _HAS_WORD = re.compile(r"\w")
+_JOINED = re.compile(r",? and (?:the )?|, ")  # between names that share a verb
 _CALLED = re.compile(r"\bthe (?:[a-z-]+ )?$")  # before a word an organisation is called by ('the new campaign')
 _LAST_CHAR = re.compile(r"(\S)\s*$")
 _NEXT_SENTENCE = re.compile(r"\s+(?=[A-Z\"“‘'])")  # what follows a quotation that ends its sentence
@@ -371,11 +372,14 @@ class _Article:
             return []
         found = []
         lower = self.lower
+        named_starts = [m.start for m in named]
         for head, called in organisations.items():
             at = lower.find(head, called[0].end)
             while at >= 0:
                 end = at + len(head)
-                if (end == len(lower) or not lower[end].isalnum()) and _CALLED.search(lower, max(0, at - 40), at):
+                inside = bisect.bisect_right(named_starts, at) - 1  # the word of a name ('the Green Party')
+                if (end == len(lower) or not lower[end].isalnum()) and _CALLED.search(lower, max(0, at - 40), at) \
+                        and not (inside >= 0 and named[inside].end > at):
                     m = [m for m in called if m.end <= at][-1]
                     found.append(m._replace(start=at, end=end, surface=self.text[at:end],
                                             paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
@@ -499,12 +503,16 @@ def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], sid
         first = [m for m in preceding if m.entity_type == "PERSON"] or preceding
         return first[0] if first else None
     for entity_type in SPEAKER_TYPES:
-        for m in reversed(preceding):
+        for index in range(len(preceding) - 1, -1, -1):
+            m = preceding[index]
             spoke = _speaks(article, m)
             # subject of this verb, or of one it goes on from ('X said he would tell them:', 'X
             # dismissed them, and said'), not across a clause of its own ('X agreed when people asked')
             if m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb_start):
-                return m
+                while index and preceding[index - 1].entity_type == entity_type and _JOINED.fullmatch(
+                        article.lower, preceding[index - 1].end, preceding[index].start):
+                    index -= 1  # 'the Conservatives and Lib Dems said': the first named leads
+                return preceding[index]
     phrase = article.lower[verb_start:verb_end]
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
         following = [m for m in named if m.start >= verb_end and m.entity_type == "PERSON"]
