@@ -58,7 +58,7 @@ def test_materialise_everything_with_all_checks_passing(tmp_path: Path, landing:
                  (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
     columns = {c.name: c.description for c in published["fact_mention"]["dagster/column_schema"].value.columns}
     assert columns["in_quote"] == "True when the mention sits inside a direct quotation."
-    assert published["fact_mention"]["dagster/row_count"].value == 324
+    assert published["fact_mention"]["dagster/row_count"].value == 327
     # Every sample article is about Labour: it heads the top-entities preview.
     assert published["dim_entity"]["top_entities"].value.splitlines()[2].startswith("| Labour Party | ORG | 78 | 8 |")
 

@@ -44,7 +44,7 @@ def test_a_file_beyond_the_mention_budget_is_rejected_with_its_reason_once(tmp_p
     second = _build("--landing", str(landing), "--warehouse", str(warehouse))
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert "6 new, 0 changed, 0 outdated, 0 unchanged, 0 deleted, 0 restored, 1 rejected" in first.stdout
-    assert "warehouse 8 articles, 324 mentions" in first.stdout
+    assert "warehouse 8 articles, 327 mentions" in first.stdout
     assert "0 new, 0 changed, 0 outdated, 6 unchanged, 0 deleted, 0 restored, 0 rejected" in second.stdout  # not retried
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT source_file, reason FROM rejected_files").fetchall() == [(
