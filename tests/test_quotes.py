@@ -130,6 +130,14 @@ ATTRIBUTION = [
      'The Conservatives and Lib Dems said the pledges were "worthless".', "Conservative Party", "org"),
     ("dubbed reports words", 'Clive Stafford-Smith spoke first. The Law Society dubbed the plans an "abuse of power".',
      "Law Society", "org"),
+    ("an adverb between a role and its verb", 'Foreign Secretary Jack Straw spoke. Mr Brady disagreed. '
+     'The foreign secretary meanwhile said the "justice" of the rebate remained.', "Jack Straw", "role"),
+    ("the one advising is the speaker", 'Mr Blair recalls how Bill Clinton once advised him: "Always remember the news."',
+     "Bill Clinton", "name"),
+    ("an organisation after the verb after the quotation", 'It is "a taxpayer subsidised propaganda exercise", '
+     'say the Tories.', "Conservative Party", "org"),
+    ("a possessive pronoun owning a noun for what was said", 'Sir Digby Jones said stability mattered. '
+     'His message to the chancellor was: "Please don\'t give it away."', "Digby Jones", "pronoun"),
     ("a document nobody is named for leaves its words unattributed",
      'Sir Edward Heath said the talks had failed.\n\n"Jeremy said he had a problem," reads a memo for Mr Heath.',
      None, "none"),

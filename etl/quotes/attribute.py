@@ -43,6 +43,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)]*\s")
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’]+$")  # a quotation closing its own sentence
 _GOES_ON = re.compile(r"\s*[a-z]")  # '"Why?" he asked' goes on after it
 _HAS_WORD = re.compile(r"\w")
+_ORGANISATION_LAST = re.compile(r" (?:the )?")  # '"...," say the Tories.': between the verb and its subject
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:]|$)")
 _JOINED = re.compile(r",? and (?:the )?|, ")  # between names that share a verb
 _CALLED = re.compile(r"\bthe (?:[a-z-]+ )?$")  # before a word an organisation is called by ('the new campaign')
 _LAST_CHAR = re.compile(r"(\S)\s*$")
@@ -89,6 +91,7 @@ class QuoteLanguage:
     role_words: frozenset[str]  # lower-case words that name a post or a role ('chancellor', 'spokesman')
     addressed: frozenset[str]  # reporting verbs whose object is the listener ('told the BBC')
     pronouns: dict[str, str]  # pronoun -> the type of entity it stands for
+    possessives: dict[str, str]  # possessive pronoun -> its pronoun ('his' -> 'he')
     pronoun_word: re.Pattern[str]
     # What may stand between a name and the reporting verb it is subject of:
     speaking: re.Pattern[str]  # after a person's name: 'X said', 'X, the party's leader, has said'
@@ -103,6 +106,7 @@ class QuoteLanguage:
     noun_of: re.Pattern[str]  # ' is the dry assessment of '
     before_owner: re.Pattern[str]  # ' was ', before the name
     noun_owned: re.Pattern[str]  # "'s verdict", after it
+    noun_of_pronoun: re.Pattern[str]  # 'his message to the chancellor was: ', before the quotation
     inverted_subject: re.Pattern[str]  # between 'said' and its subject: 'said Tory spokeswoman 
 
 
@@ -112,6 +116,7 @@ def language() -> QuoteLanguage:
     phrases = sorted(_read_phrases(folder / "speech_verbs.txt"), key=len, reverse=True)
     verbs = "|".join(re.escape(p) for p in phrases)
     pronouns = {word: kind for kind, *words in map(str.split, _read_phrases(folder / "pronouns.txt")) for word in words}
+    possessives = dict(line.split() for line in _read_phrases(folder / "possessive_pronouns.txt"))
     said = rf"(?:{verbs})"
     pronoun = "|".join(sorted(pronouns))
     mention_rules = rules()
@@ -133,6 +138,7 @@ def language() -> QuoteLanguage:
         role_words=frozenset(w.lower() for w in role_words),
         addressed=frozenset(_read_phrases(folder / "addressee_verbs.txt")),
         pronouns=pronouns,
+        possessives=possessives,
         pronoun_word=re.compile(rf"\b(?:{pronoun})\b"),
         speaking=re.compile(rf"(?: (?:{post_nominals}))*(?:,[^.;:\"“”]{{0,150}},?)?{adverbs} "),
         spokesperson=re.compile(rf"(?:['’]s)?(?: [a-z-]+)? (?:{spokes}){adverbs} "),
@@ -143,6 +149,7 @@ def language() -> QuoteLanguage:
         noun_of=re.compile(rf"\W*(?:is|was|are|were) (?:the|a|an) (?:[a-z-]+ )?({nouns}) (?:of|from|by) "),
         before_owner=re.compile(r"\W*(?:is|was|are|were) (?:[a-z]+ )?"),
         noun_owned=re.compile(rf"['’]s? (?:[a-z-]+ )?({nouns})\b"),
+        noun_of_pronoun=re.compile(rf"\b({'|'.join(possessives)}) (?:[a-z-]+ )?({nouns})\b[^.;:]{{0,60}} (?:is|was|are|were):?\s*$"),
         document_cue=re.compile(rf"\bthe (?:[a-z-]+ )?(?:{documents}){adverbs} {said}\b"
                                 rf"|\b{said} (?:a|an|the) (?:[a-z-]+ ){{0,2}}(?:{documents})\b"),
         # determiners and words of a title or role, never a clause or a phrase of its own
@@ -515,9 +522,13 @@ def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], sid
                 return preceding[index]
     phrase = article.lower[verb_start:verb_end]
     if (side == "after" or " " in phrase) and phrase not in lang.addressed:
-        following = [m for m in named if m.start >= verb_end and m.entity_type == "PERSON"]
-        if following and lang.inverted_subject.fullmatch(article.lower, verb_end, following[0].start):
-            return following[0]
+        following = [m for m in named if m.start >= verb_end]
+        people = [m for m in following if m.entity_type == "PERSON"]
+        if people and lang.inverted_subject.fullmatch(article.lower, verb_end, people[0].start):
+            return people[0]
+        if side == "after" and following and _ORGANISATION_LAST.fullmatch(article.lower, verb_end, following[0].start) \
+                and _CLAUSE_END.match(article.lower, following[0].end):
+            return following[0]  # '"...," say the Tories.'
     return None
 
 
@@ -573,9 +584,17 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
 
 
 def _by_noun(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
-    """'"...," is the dry assessment of Graham Lane' / '"..." was Mr Marr's verdict': a noun for
-    what was said, owned by the name that follows the quotation."""
+    """'"...," is the dry assessment of Graham Lane' / '"..." was Mr Marr's verdict' / 'His
+    message was: "..."': a noun for what was said, owned by the name that follows the quotation
+    or by whom the pronoun before it stands for."""
     lang = language()
+    owned = lang.noun_of_pronoun.search(article.lower, before.start, before.end)
+    if owned is not None:  # 'His message to the chancellor was: "..."'
+        speaker = article.antecedent(owned.start(), lang.possessives[owned.group(1)], span.paragraph_index)
+        if speaker is not None:
+            return Attribution(speaker.entity_name, speaker.entity_type,
+                               "pronoun" if speaker.entity_type == "PERSON" else "org", "noun-before-quote",
+                               owned.group(2))
     named = article.mentions_in(after)
     if not named:
         return None
