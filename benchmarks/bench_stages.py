@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
-from etl.articles import split_articles
-from etl.ingest import decode
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.quotes.extract import extract_quotations
 

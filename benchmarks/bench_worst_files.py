@@ -38,7 +38,7 @@ import etl.workers  # noqa: F401  (first: worker conditions are set before Polar
 import polars as pl
 
 from etl import load
-from etl.ingest import fingerprint
+from etl.ingest.files import fingerprint
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging import PIPELINE_VERSION, Stage

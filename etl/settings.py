@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import paths
-from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
+from etl.ingest.files import DEFAULT_MAX_FILE_BYTES
+from etl.ingest.listing import DEFAULT_SETTLE_SECONDS
 
 DEFAULT_MEMORY_LIMIT = "512MB"
 #: Far above any real article (the BBC corpus peaks at 173 mentions): a file beyond it is a machine's output.

@@ -2,8 +2,9 @@ import datetime as dt
 
 import pytest
 
-from etl.articles import matching_form, split_articles
-from etl.ingest import decode
+from etl.articles.forms import matching_form
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 
 from conftest import SEEDS
 

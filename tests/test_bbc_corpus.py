@@ -1,7 +1,7 @@
 """The BBC corpus: 2,225 real single-article files in another shape and encoding."""
 
-from etl.articles import split_articles
-from etl.ingest import decode
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 
 from conftest import BBC

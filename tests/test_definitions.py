@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from etl import load
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.definitions import build_definitions, defs
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse

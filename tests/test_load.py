@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from etl import load
-from etl.ingest import discover, fingerprint
+from etl.ingest.files import discover, fingerprint
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging import PIPELINE_VERSION, Stage

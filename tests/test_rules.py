@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.mentions import gazetteer
 from etl.mentions.classify import WeightsError, load_model
 from etl.mentions.extract import extract_mentions

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.mentions.extract import extract_mentions
 from etl.staging import articles_frame, extracted_frames, misplaced_mentions
 
