@@ -5,6 +5,7 @@ cuts a file into articles, `paragraphs` labels each paragraph's role, `forms` gi
 normalised forms of text: a same-length one for matching, a canonical one for identity.
 """
 
-from etl.articles.forms import WORD_PATTERN, matching_form, normalise  # noqa: F401
+# Imported from here by etl.mentions and etl.quotes; everything else imports from the modules.
+from etl.articles.forms import WORD_PATTERN, matching_form  # noqa: F401
 from etl.articles.paragraphs import Paragraph  # noqa: F401
-from etl.articles.split import EARLIEST_PUBLISHED, SPLITTER_VERSION, Article, split_articles  # noqa: F401
+from etl.articles.split import split_articles  # noqa: F401

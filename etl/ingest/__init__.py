@@ -5,9 +5,5 @@ identity, `listing` tells settled files from files still being written, `decodin
 bytes into text, `errors` says why a file is refused.
 """
 
-from etl.ingest.decoding import MAX_CONTROL_SHARE, DecodedText, decode  # noqa: F401
-from etl.ingest.errors import FileInFlight, RejectedFile  # noqa: F401
-from etl.ingest.files import (  # noqa: F401
-    ARTICLE_SUFFIXES, DEFAULT_MAX_FILE_BYTES, LandingFile, discover, fingerprint, readable_name,
-)
-from etl.ingest.listing import DEFAULT_SETTLE_SECONDS  # noqa: F401
+# Imported from here by etl.mentions; everything else imports from the modules.
+from etl.ingest.decoding import decode  # noqa: F401
