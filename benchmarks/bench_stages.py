@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,8 @@ from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.quotes.extract import extract_quotations
 
-MAKE_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "make_corpus.py"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
 
 
 def main() -> None:
@@ -40,8 +40,7 @@ def main() -> None:
     corpus = args.corpus
     if corpus is None:
         corpus = Path(tempfile.mkdtemp(prefix="etl-stages-")) / "corpus"
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(corpus), "--mb", str(args.mb)],
-                       check=True, capture_output=True)
+        make_corpus(corpus, args.mb)
     raw = [path.read_bytes() for path in sorted(corpus.glob("*.txt"))]
     megabytes = sum(map(len, raw)) / 1e6
 

@@ -6,7 +6,7 @@ from etl.articles.forms import matching_form
 from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def _articles(name: str):

@@ -16,8 +16,7 @@ from etl.mentions.extract import extract_mentions
 from etl.paths import staging_dir
 from etl.staging import Stage
 
-from conftest import settle
-from test_load import edited_sql
+from helpers import edited_sql, settle
 
 
 def test_definitions_load():

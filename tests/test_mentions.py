@@ -6,7 +6,7 @@ from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.staging import articles_frame, extracted_frames
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def _mentions(name: str, index: int = 1):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BBC, PROJECT, SHARED
+from helpers import BBC, PROJECT, SHARED
 from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions

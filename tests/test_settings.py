@@ -2,9 +2,6 @@
 
 import ast
 import dataclasses
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -14,17 +11,14 @@ import pytest
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.settings import RULES, Settings, SettingError
 
+from helpers import build
+
 PACKAGE = Path(__file__).resolve().parent.parent / "etl"
 #: What reads configuration from the process: the environment, directly or through Dagster, and the core count.
 ENVIRONMENT_READERS = {"environ", "environb", "getenv", "getenvb", "EnvVar", "cpu_count", "process_cpu_count",
                        "sched_getaffinity"}
 #: Written, not read: worker processes must start with Polars on one thread (see `etl.workers`).
 ALLOWED_WRITE = ("workers.py", "POLARS_MAX_THREADS")
-
-
-def _build(landing: Path, warehouse: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(warehouse),
-                           *args], capture_output=True, text=True, timeout=300, env={**os.environ, **env})
 
 
 @pytest.mark.parametrize("variable, value, accepted", [
@@ -39,7 +33,7 @@ def _build(landing: Path, warehouse: Path, *args: str, **env: str) -> subprocess
 ])
 def test_a_bad_setting_stops_the_build_with_one_sentence(tmp_path: Path, landing: Path, variable: str, value: str,
                                                          accepted: str):
-    result = _build(landing, tmp_path / "w.duckdb", **{variable: value})
+    result = build("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"), **{variable: value})
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {variable}={value!r} is not a valid setting: expected {accepted}")
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
@@ -109,11 +103,11 @@ def test_every_setting_in_the_environment_reaches_the_resources_through_one_sett
 def test_the_memory_budget_in_the_environment_is_the_one_duckdb_loads_with(tmp_path: Path, landing: Path):
     """1 MB is far too little to publish the samples: DuckDB's error shows the budget it was given."""
     warehouse = tmp_path / "w.duckdb"
-    result = _build(landing, warehouse, ETL_DUCKDB_MEMORY="1MB")
+    result = build("--landing", str(landing), "--warehouse", str(warehouse), ETL_DUCKDB_MEMORY="1MB")
     assert result.returncode == 1
     assert "Out of Memory Error" in result.stderr and "/976.5 KiB used)" in result.stderr  # 1 MB = 10⁶ bytes
     assert not warehouse.exists()
-    assert _build(landing, warehouse, ETL_DUCKDB_MEMORY="100MB").returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse), ETL_DUCKDB_MEMORY="100MB").returncode == 0
 
 
 def test_a_build_with_dagster_home_set_is_kept_in_that_instances_run_history(tmp_path: Path, landing: Path):
@@ -121,11 +115,12 @@ def test_a_build_with_dagster_home_set_is_kept_in_that_instances_run_history(tmp
 
     home = tmp_path / "dagster_home"
     home.mkdir()
-    assert _build(landing, tmp_path / "w.duckdb", DAGSTER_HOME=str(home)).returncode == 0
+    where = ("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert build(*where, DAGSTER_HOME=str(home)).returncode == 0
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
     assert [(run.job_name, run.status) for run in runs] == [("ingest_job", dg.DagsterRunStatus.SUCCESS)]
-    assert _build(landing, tmp_path / "w.duckdb", DAGSTER_HOME="").returncode == 0  # unset: a temporary instance
+    assert build(*where, DAGSTER_HOME="").returncode == 0  # unset: a temporary instance
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert len(instance.get_runs()) == 1
 
@@ -147,10 +142,10 @@ def test_resources_check_their_fields_by_the_same_rules():
 def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Path, landing: Path):
     """An unmounted landing folder looks empty: purging would wipe the warehouse."""
     warehouse = tmp_path / "w.duckdb"
-    assert _build(landing, warehouse).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     empty = tmp_path / "unmounted"
     empty.mkdir()
-    refused = _build(empty, warehouse, ETL_PURGE_DELETED="1")
+    refused = build("--landing", str(empty), "--warehouse", str(warehouse), ETL_PURGE_DELETED="1")
     assert refused.returncode == 1
     assert "Purge refused: the load would drop 5 of the warehouse's 5 files" in refused.stderr
     assert "--force-purge or ETL_PURGE_FORCE=1" in refused.stderr
@@ -158,7 +153,7 @@ def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Pat
         assert con.execute("SELECT count(*), count(*) FILTER (status = 'loaded') FROM dim_source_file").fetchall() \
             == [(5, 5)]
     assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]
-    forced = _build(empty, warehouse, "--force-purge", ETL_PURGE_DELETED="1")
+    forced = build("--landing", str(empty), "--warehouse", str(warehouse), "--force-purge", ETL_PURGE_DELETED="1")
     assert forced.returncode == 0, forced.stderr[-2000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM dim_source_file").fetchall() == [(0,)]
@@ -166,10 +161,10 @@ def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Pat
 
 def test_a_purge_of_fewer_than_half_the_files_goes_ahead(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "w.duckdb"
-    assert _build(landing, warehouse).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     for path in sorted(landing.iterdir())[:2]:
         path.unlink()
-    result = _build(landing, warehouse, "--purge-deleted")
+    result = build("--landing", str(landing), "--warehouse", str(warehouse), "--purge-deleted")
     assert result.returncode == 0, result.stderr[-2000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM dim_source_file").fetchall() == [(3,)]
