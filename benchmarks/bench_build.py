@@ -29,7 +29,8 @@ from pathlib import Path
 import duckdb
 
 PROJECT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = PROJECT.parent / "shared" / "tools" / "make_corpus.py"
+sys.path.insert(0, str(PROJECT / "tests"))
+from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
 
 
 def main() -> None:
@@ -45,8 +46,7 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         landing = workdir / f"corpus_{size}mb"
         if not landing.exists():
-            subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(landing), "--mb", str(size)],
-                           check=True, capture_output=True)
+            make_corpus(landing, size)
         files = list(landing.glob("*.txt"))
         megabytes = sum(f.stat().st_size for f in files) / 1e6
         runs = args.runs if size < 100 else 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.mentions import classify, gazetteer
 from etl.mentions.extract import extract_mentions
 

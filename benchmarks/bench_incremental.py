@@ -26,7 +26,8 @@ from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
 
 PROJECT = Path(__file__).resolve().parent.parent
-MAKE_CORPUS = PROJECT.parent / "shared" / "tools" / "make_corpus.py"
+sys.path.insert(0, str(PROJECT / "tests"))
+from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
 EXTRA = PROJECT / "warehouse" / "landing" / "000_7e8e55041918a3c3.txt"
 
 
@@ -36,8 +37,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="etl-incremental-"))
     corpus = work / "corpus"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(corpus), "--mb", str(args.mb)],
-                   check=True, capture_output=True)
+    make_corpus(corpus, args.mb)
     _age(corpus)
 
     empty_landing = work / "one"

@@ -16,19 +16,19 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
-from etl.articles import split_articles
-from etl.ingest import decode
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.quotes.extract import extract_quotations
 
-MAKE_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "make_corpus.py"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
 
 
 def main() -> None:
@@ -40,8 +40,7 @@ def main() -> None:
     corpus = args.corpus
     if corpus is None:
         corpus = Path(tempfile.mkdtemp(prefix="etl-stages-")) / "corpus"
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(corpus), "--mb", str(args.mb)],
-                       check=True, capture_output=True)
+        make_corpus(corpus, args.mb)
     raw = [path.read_bytes() for path in sorted(corpus.glob("*.txt"))]
     megabytes = sum(map(len, raw)) / 1e6
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,12 +37,13 @@ import etl.workers  # noqa: F401  (first: worker conditions are set before Polar
 import polars as pl
 
 from etl import load
-from etl.ingest import fingerprint
+from etl.ingest.files import fingerprint
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
 
-MAKE_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "make_corpus.py"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
 BATCH_FILES_SCHEMA = {name: pl.Int64 if name == "size_bytes" else pl.String for name in (
     "source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason", "articles_file", "mentions_file",
     "quotes_file")}
@@ -74,8 +74,7 @@ def main() -> None:
             mb = args.mb * 2**step
             landing = work / f"{name}-{mb}".replace(" ", "-")
             if name == "normal":
-                subprocess.run([sys.executable, str(MAKE_CORPUS), "--out", str(landing), "--mb", str(mb)],
-                               check=True, capture_output=True)
+                make_corpus(landing, mb)
             else:
                 landing.mkdir()
                 (landing / "file.txt").write_text(PATHOLOGICAL[name](int(mb * 1e6)), encoding="utf-8")

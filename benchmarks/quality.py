@@ -22,8 +22,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from etl.articles import split_articles  # noqa: E402
-from etl.ingest import decode  # noqa: E402
+from etl.articles.split import split_articles  # noqa: E402
+from etl.ingest.decoding import decode  # noqa: E402
 from etl.mentions import classify  # noqa: E402
 from etl.mentions.extract import extract_mentions  # noqa: E402
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 import time
 from pathlib import Path
@@ -67,7 +66,7 @@ def run_build(settings: Settings) -> int:
     started = time.perf_counter()
     landing, warehouse = settings.landing, settings.warehouse
     job = build_definitions(settings=settings).resolve_job_def("ingest_job")
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    instance = dg.DagsterInstance.get() if settings.dagster_home else dg.DagsterInstance.ephemeral()
     # What start-up built lives until exit: frozen, the collector no longer walks it, during
     # the run or at exit (where walking it took half a second).
     gc.freeze()

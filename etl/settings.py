@@ -3,6 +3,8 @@
 A bad value stops the run before any work, with one sentence naming the variable, the value
 and what is accepted, instead of a traceback mid-run or a silently empty load. The Dagster
 resources check the values of their fields (set here, or in a run's config) by the same rules.
+No other module reads the environment or counts cores: values reach them from one `Settings`,
+through the resources or as parameters (tests/test_settings.py checks).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl import paths
-from etl.ingest import DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTLE_SECONDS
+from etl.ingest.files import DEFAULT_MAX_FILE_BYTES
+from etl.ingest.listing import DEFAULT_SETTLE_SECONDS
 
 DEFAULT_MEMORY_LIMIT = "512MB"
 #: Far above any real article (the BBC corpus peaks at 173 mentions): a file beyond it is a machine's output.
@@ -101,6 +104,8 @@ RULES = {
     "force_purge": Rule("ETL_PURGE_FORCE", False, _SWITCH_WORDS, _switch),
     "max_mentions_per_article": Rule("ETL_MAX_MENTIONS_PER_ARTICLE", DEFAULT_MAX_MENTIONS_PER_ARTICLE,
                                      "a whole number of at least 1", _whole_number(1)),
+    # Dagster's own variable (Dagster reads it again to open the instance): read here like the others.
+    "dagster_home": Rule("DAGSTER_HOME", None, "a folder path", _path),
 }
 
 
@@ -115,6 +120,7 @@ class Settings:
     purge_deleted: bool  # drop the rows of files gone from the landing folder
     force_purge: bool  # purge even when most of the warehouse's files seem gone
     max_mentions_per_article: int  # a file with an article holding more is rejected
+    dagster_home: Path | None  # where `python -m etl build` records its runs; None: nowhere (a temporary instance)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:

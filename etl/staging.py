@@ -21,9 +21,13 @@ from typing import NamedTuple, get_type_hints
 
 import polars as pl
 
-from etl.articles import EARLIEST_PUBLISHED, SPLITTER_VERSION, WORD_PATTERN, Paragraph, split_articles
+from etl.articles.forms import WORD_PATTERN
+from etl.articles.paragraphs import Paragraph
+from etl.articles.split import EARLIEST_PUBLISHED, SPLITTER_VERSION, split_articles
 from etl.durable import fsync, process_alive
-from etl.ingest import DecodedText, RejectedFile, decode, readable_name
+from etl.ingest.decoding import DecodedText, decode
+from etl.ingest.errors import RejectedFile
+from etl.ingest.files import readable_name
 from etl.mentions.extract import Mention, extract_mentions
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.extract import Quotation, extract_quotations

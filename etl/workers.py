@@ -6,7 +6,8 @@ import gc
 import os
 
 # Each worker has a core of its own: Polars' thread pool would only contend with the other
-# workers. Set before Polars is first imported, which fixes the pool size.
+# workers. Set before Polars is first imported, which fixes the pool size. A write for this
+# process, not a setting read: the one use of the environment outside `etl.settings`.
 os.environ["POLARS_MAX_THREADS"] = "1"
 
 import charset_normalizer  # noqa: E402, F401  (decoding imports these on first use)

@@ -2,10 +2,11 @@ import datetime as dt
 
 import pytest
 
-from etl.articles import matching_form, split_articles
-from etl.ingest import decode
+from etl.articles.forms import matching_form
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def _articles(name: str):

@@ -1,10 +1,10 @@
 """The BBC corpus: 2,225 real single-article files in another shape and encoding."""
 
-from etl.articles import split_articles
-from etl.ingest import decode
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 
-from conftest import BBC
+from helpers import BBC, build, settle
 
 BBC_FILES = sorted(BBC.glob("*/*.txt"))
 
@@ -34,16 +34,13 @@ def test_the_whole_bbc_corpus_builds_one_article_per_file(tmp_path):
 
     import duckdb
 
-    from conftest import settle
-    from test_cli import _build
-
     landing = tmp_path / "landing"
     landing.mkdir()
     for path in BBC_FILES:
         shutil.copy(path, landing / f"{path.parent.name}_{path.name}")
     settle(landing)
     warehouse = tmp_path / "news.duckdb"
-    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT source_file), max(article_index) FROM articles").fetchall() \

@@ -6,8 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import BBC, PROJECT, entity_f1, settle
-from test_cli import _build
+from helpers import BBC, PROJECT, build, entity_f1, settle
 
 REPORT = PROJECT / "tests" / "data" / "bbc_report.jsonl"
 TUNE = PROJECT / "tests" / "data" / "bbc_tune.jsonl"
@@ -28,5 +27,5 @@ def test_bbc_report_set(tmp_path: Path):
         shutil.copy(BBC / record["source"].removeprefix("bbc/"), landing / record["file"])
     settle(landing)
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert entity_f1(warehouse, REPORT) >= 0.85

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from conftest import GOLD, SHARED, entity_f1, settle
+from helpers import GOLD, SHARED, build, entity_f1, settle
 
 CONTRACT = {
     "articles": ["source_file", "article_index", "article_id", "title", "standfirst", "body", "byline",
@@ -20,13 +20,9 @@ CONTRACT = {
 }
 
 
-def _build(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "build", *args], capture_output=True, text=True, timeout=300)
-
-
 def test_build_then_rebuild(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    first = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert first.returncode == 0, first.stderr
     assert "5 new, 0 changed, 0 outdated, 0 unchanged" in first.stdout
     assert "checks    all passed" in first.stdout
@@ -43,14 +39,14 @@ def test_build_then_rebuild(tmp_path: Path, landing: Path):
             "SELECT surface_forms FROM article_entities WHERE source_file = '004_1dfb63bf47ca936e.txt' "
             "AND entity_name = 'Jeremy Corbyn'").fetchall()
     assert surface == [(["Corbyn", "Jeremy Corbyn"],)]
-    second = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    second = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 changed, 0 outdated, 5 unchanged" in second.stdout
 
 
 def test_scorer_reads_the_warehouse(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert entity_f1(warehouse, GOLD) >= 0.92  # the spaCy small model scores 0.63 on the same gold
     scored = subprocess.run([sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--db", str(warehouse),
                              "--gold", str(SHARED / "gold" / "quotes_seeds.jsonl")],
@@ -61,7 +57,7 @@ def test_scorer_reads_the_warehouse(tmp_path: Path, landing: Path):
 
 
 def test_missing_landing_folder_is_a_clear_error(tmp_path: Path):
-    result = _build("--landing", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"))
+    result = build("--landing", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w.duckdb"))
     assert result.returncode == 2
     assert "nope" in result.stderr and "does not exist" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
@@ -70,7 +66,7 @@ def test_missing_landing_folder_is_a_clear_error(tmp_path: Path):
 def test_unwritable_warehouse_is_a_clear_error_and_damages_nothing(tmp_path: Path, landing: Path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the warehouse folder should be")
-    result = _build("--landing", str(landing), "--warehouse", str(blocker / "news.duckdb"))
+    result = build("--landing", str(landing), "--warehouse", str(blocker / "news.duckdb"))
     assert result.returncode == 2
     assert str(blocker) in result.stderr and "cannot be written" in result.stderr
     assert blocker.read_text() == "a file where the warehouse folder should be"
@@ -84,7 +80,7 @@ def test_pattern_characters_in_the_warehouse_name_are_taken_literally(tmp_path: 
         shutil.copy2(path, first if i < 3 else second)
     builds = {"w1.duckdb": first, "w[1].duckdb": second, "w*.duckdb": first}
     for name, folder in builds.items():
-        result = _build("--landing", str(folder), "--warehouse", str(tmp_path / name))
+        result = build("--landing", str(folder), "--warehouse", str(tmp_path / name))
         assert result.returncode == 0, name + result.stderr[-2000:]
     for name, folder in builds.items():
         with duckdb.connect(str(tmp_path / name), read_only=True) as con:
@@ -99,7 +95,7 @@ def test_a_symlink_loop_and_a_name_that_is_not_utf8_are_rejected_and_the_rest_lo
     (landing / os.fsdecode(b"bad\xff.txt")).write_text("A title\n\nJeremy Corbyn met Labour members.\n")
     settle(landing / os.fsdecode(b"bad\xff.txt"))
     warehouse = tmp_path / "news.duckdb"
-    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    first = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert first.returncode == 0, first.stderr[-2000:]
     assert "7 new" in first.stdout and "2 rejected" in first.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -110,6 +106,6 @@ def test_a_symlink_loop_and_a_name_that_is_not_utf8_are_rejected_and_the_rest_lo
                         "rename the file to load it.",
         "loop.txt": "The file could not be read: Too many levels of symbolic links.",
     }
-    again = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    again = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert again.returncode == 0, again.stderr[-2000:]
     assert "0 new, 0 changed, 0 outdated, 7 unchanged" in again.stdout

@@ -9,7 +9,7 @@ import duckdb
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEEDS, settle
+from helpers import SEEDS, settle
 from etl.definitions import build_definitions
 
 SHARED_TEXT = "Corbyn backs free movement\n\nJeremy Corbyn met Labour members in Leeds on Monday.\n"

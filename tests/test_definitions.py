@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from etl import load
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.definitions import build_definitions, defs
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
@@ -16,8 +16,7 @@ from etl.mentions.extract import extract_mentions
 from etl.paths import staging_dir
 from etl.staging import Stage
 
-from conftest import settle
-from test_load import edited_sql
+from helpers import edited_sql, settle
 
 
 def test_definitions_load():

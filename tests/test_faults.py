@@ -1,27 +1,23 @@
 """Fault files from the corpus generator: the build goes on, bad files are rejected with reasons."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import SHARED, settle
-from test_cli import _build
+from helpers import build, make_corpus, settle
 
 
 @pytest.fixture(scope="module")
 def faulty_warehouse(tmp_path_factory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("faults")
     landing = root / "landing"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(landing),
-                    "--mb", "1", "--bad", "1"], check=True, capture_output=True)
+    make_corpus(landing, 1, "--bad", "1")
     settle(landing)
     manifest = {r["file"]: r for r in map(json.loads, (root / "landing.manifest.jsonl").read_text().splitlines())}
     warehouse = root / "news.duckdb"
-    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
     return warehouse, manifest
 

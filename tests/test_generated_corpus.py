@@ -1,23 +1,19 @@
 """A generated seed-format corpus: per-file article counts and titles against its manifest."""
 
 import json
-import subprocess
-import sys
 
 import duckdb
 
-from conftest import SHARED, settle
-from test_cli import _build
+from helpers import build, make_corpus, settle
 
 
 def test_generated_corpus_matches_its_manifest(tmp_path):
     landing = tmp_path / "landing"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(landing),
-                    "--mb", "20", "--seed", "7"], check=True, capture_output=True)
+    make_corpus(landing, 20, "--seed", "7")
     settle(landing)
     manifest = [json.loads(line) for line in (tmp_path / "landing.manifest.jsonl").read_text().splitlines()]
     warehouse = tmp_path / "news.duckdb"
-    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         titles = dict(con.execute(

@@ -12,36 +12,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT, SHARED, settle
-from test_cli import _build
-
-CONTENT = {
-    "articles": "SELECT * FROM articles",
-    "article_entities": "SELECT * EXCLUDE (surface_forms), list_sort(surface_forms) FROM article_entities",
-    "fact_mention": "SELECT * FROM fact_mention",
-    "dim_entity": "SELECT * FROM dim_entity",
-    "dim_source_file": "SELECT * EXCLUDE (first_seen_at, last_loaded_at) FROM dim_source_file",
-}
-
-
-def fingerprint(warehouse: Path) -> dict[str, tuple]:
-    """Row count and an order-independent content hash of every published table."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {name: con.execute(f"SELECT count(*), sum(hash(t)) FROM ({query}) t").fetchall()[0]
-                for name, query in CONTENT.items()}
+from helpers import PROJECT, build, make_corpus, settle, warehouse_fingerprint
 
 
 def test_second_load_with_nothing_new_changes_nothing(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    before = fingerprint(warehouse)
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    assert fingerprint(warehouse) == before
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    before = warehouse_fingerprint(warehouse)
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert warehouse_fingerprint(warehouse) == before
 
 
 def test_a_reader_holding_the_file_neither_blocks_the_load_nor_sees_half_of_it(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     reader = subprocess.Popen(
         [sys.executable, "-c", (
             "import duckdb, sys, time\n"
@@ -56,7 +40,7 @@ def test_a_reader_holding_the_file_neither_blocks_the_load_nor_sees_half_of_it(t
         assert reader.stdout.readline().strip() == "8"  # the reader now holds the file open
         (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
         settle(landing)
-        result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        result = build("--landing", str(landing), "--warehouse", str(warehouse))
         assert result.returncode == 0, result.stderr[-2000:]
         reader.stdin.write("\n")
         reader.stdin.flush()
@@ -71,7 +55,7 @@ def test_a_read_write_holder_neither_blocks_the_load_nor_goes_unexplained(tmp_pa
     """A DuckDB CLI opened without -readonly locks every reader out of the file; the load reads
     what it needs from a private copy, publishes, and says who holds the file and what to do."""
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     holder = subprocess.Popen(
         [sys.executable, "-c", (
             "import duckdb, sys\n"
@@ -83,12 +67,12 @@ def test_a_read_write_holder_neither_blocks_the_load_nor_goes_unexplained(tmp_pa
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        unchanged = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        unchanged = build("--landing", str(landing), "--warehouse", str(warehouse))
         assert unchanged.returncode == 0, unchanged.stderr[-2000:]
         assert "5 unchanged" in unchanged.stdout and "warehouse 8 articles" in unchanged.stdout
         (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
         settle(landing)
-        result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        result = build("--landing", str(landing), "--warehouse", str(warehouse))
         assert result.returncode == 0, result.stderr[-2000:]
         assert "1 new" in result.stdout and "warehouse 9 articles" in result.stdout
         assert f"(PID {holder.pid})" in result.stdout and "-readonly" in result.stdout
@@ -103,28 +87,27 @@ def test_a_read_write_holder_neither_blocks_the_load_nor_goes_unexplained(tmp_pa
 @pytest.mark.slow
 def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Path, landing: Path):
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(corpus), "--mb", "2"],
-                   check=True, capture_output=True)
+    make_corpus(corpus, 2)
     clean = tmp_path / "clean.duckdb"  # reference: seeds, then the corpus, never interrupted
-    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
-    good = fingerprint(clean)
+    assert build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    good = warehouse_fingerprint(clean)
     for path in corpus.glob("*.txt"):
         shutil.copy(path, landing)
     settle(landing)
     started = time.perf_counter()
-    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
     full = time.perf_counter() - started
-    expected = fingerprint(clean)
+    expected = warehouse_fingerprint(clean)
 
     for fraction in (0.35, 0.6, 0.8, 0.95):
         warehouse, process = _load_over_the_seeds(tmp_path, landing, f"killed_{fraction}")
         time.sleep(full * fraction)
         os.killpg(process.pid, signal.SIGKILL)  # the build and its worker processes, mid-flight
         process.wait()
-        state = fingerprint(warehouse)  # opens: never corrupt, never half a load
+        state = warehouse_fingerprint(warehouse)  # opens: never corrupt, never half a load
         assert state in (good, expected), fraction
-        assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-        assert fingerprint(warehouse) == expected, fraction
+        assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+        assert warehouse_fingerprint(warehouse) == expected, fraction
 
 
 @pytest.mark.slow
@@ -133,16 +116,15 @@ def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(tmp_pat
     """A small memory budget makes the publish spill; a load killed meanwhile leaves the spill folder."""
     monkeypatch.setenv("ETL_DUCKDB_MEMORY", "100MB")  # every build below, killed or not
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(corpus), "--mb", "6"],
-                   check=True, capture_output=True)
+    make_corpus(corpus, 6)
     clean = tmp_path / "clean.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
-    good = fingerprint(clean)
+    assert build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    good = warehouse_fingerprint(clean)
     for path in corpus.glob("*.txt"):
         shutil.copy(path, landing)
     settle(landing)
-    assert _build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
-    expected = fingerprint(clean)
+    assert build("--landing", str(landing), "--warehouse", str(clean)).returncode == 0
+    expected = warehouse_fingerprint(clean)
 
     for delay in (0.0, 0.5):  # the moment the spill folder appears, and while it fills
         warehouse, process = _load_over_the_seeds(tmp_path, landing, f"spilling_{delay}")
@@ -152,10 +134,10 @@ def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(tmp_pat
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         assert _spill_folders(warehouse), "the load never spilled: lower ETL_DUCKDB_MEMORY or enlarge the corpus"
-        assert fingerprint(warehouse) in (good, expected), delay
-        result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+        assert warehouse_fingerprint(warehouse) in (good, expected), delay
+        result = build("--landing", str(landing), "--warehouse", str(warehouse))
         assert result.returncode == 0, result.stderr[-2000:]
-        assert fingerprint(warehouse) == expected, delay
+        assert warehouse_fingerprint(warehouse) == expected, delay
         assert not _spill_folders(warehouse)
 
 
@@ -166,7 +148,7 @@ def _load_over_the_seeds(tmp_path: Path, landing: Path, name: str) -> tuple[Path
     seeds_only = tmp_path / f"seeds_{name}"
     shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
     settle(seeds_only)
-    assert _build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
     process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
                                 "--warehouse", str(warehouse)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -188,11 +170,10 @@ def _limit_file_size(limit: int):
 
 def test_a_load_that_cannot_write_says_where_and_leaves_the_warehouse_as_it_was(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    before = fingerprint(warehouse)
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    before = warehouse_fingerprint(warehouse)
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(corpus), "--mb", "1"],
-                   check=True, capture_output=True)
+    make_corpus(corpus, 1)
     for path in corpus.glob("*.txt"):
         shutil.copy(path, landing)
     settle(landing)
@@ -201,16 +182,16 @@ def test_a_load_that_cannot_write_says_where_and_leaves_the_warehouse_as_it_was(
                              capture_output=True, text=True, preexec_fn=_limit_file_size(warehouse.stat().st_size // 2))
     assert starved.returncode == 1
     assert f"Could not write the warehouse {warehouse}" in starved.stderr and "File too large" in starved.stderr
-    assert fingerprint(warehouse) == before
+    assert warehouse_fingerprint(warehouse) == before
     assert not list(tmp_path.glob(".news.duckdb.*"))  # no working copy left behind
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    assert fingerprint(warehouse)["articles"][0] > before["articles"][0]
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert warehouse_fingerprint(warehouse)["articles"][0] > before["articles"][0]
 
 
 def test_what_a_killed_load_left_behind_is_removed_and_nothing_else(tmp_path: Path, landing: Path):
     """A load killed while DuckDB spilled leaves its working copy, write-ahead log and spill folder."""
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     leftovers = [tmp_path / ".news.duckdb.loading", tmp_path / ".news.duckdb.loading.wal"]
     for path in leftovers:
         path.write_bytes(b"half a load")
@@ -223,7 +204,7 @@ def test_what_a_killed_load_left_behind_is_removed_and_nothing_else(tmp_path: Pa
         path.mkdir()
     (landing / "005_extra.txt").write_text("A new title\n\nJeremy Corbyn met Labour members.\n", encoding="utf-8")
     settle(landing)
-    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stderr[-2000:]
     assert [p for p in [*leftovers, spill] if p.exists()] == []
     assert all(p.is_dir() for p in others)
@@ -232,11 +213,11 @@ def test_what_a_killed_load_left_behind_is_removed_and_nothing_else(tmp_path: Pa
 def test_a_deleted_file_that_returns_is_present_again_and_survives_a_purge(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
     name = "002_a314f3057370094f.txt"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     shutil.move(landing / name, tmp_path / name)
-    assert "1 deleted" in _build("--landing", str(landing), "--warehouse", str(warehouse)).stdout
+    assert "1 deleted" in build("--landing", str(landing), "--warehouse", str(warehouse)).stdout
     shutil.move(tmp_path / name, landing / name)  # back, as it was
-    restored = _build("--landing", str(landing), "--warehouse", str(warehouse), "--purge-deleted")
+    restored = build("--landing", str(landing), "--warehouse", str(warehouse), "--purge-deleted")
     assert restored.returncode == 0, restored.stderr[-2000:]
     assert "4 unchanged, 0 deleted, 1 restored" in restored.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -250,9 +231,9 @@ def test_a_file_dated_in_the_future_loads_by_the_second_run(tmp_path: Path, land
     dated.write_text("A title\n\nJeremy Corbyn met Labour members in Leeds.\n", encoding="utf-8")
     ahead = time.time() + 86400  # a day ahead: a skewed clock, or dates kept by an archive
     os.utime(dated, (ahead, ahead))
-    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    first = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert first.returncode == 0 and "1 still being written" in first.stdout
-    second = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    second = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert second.returncode == 0 and "1 new" in second.stdout and "0 still being written" in second.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]

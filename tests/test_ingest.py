@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from etl.ingest import RejectedFile, decode, discover, fingerprint, readable_name
+from etl.ingest.decoding import decode
+from etl.ingest.errors import RejectedFile
+from etl.ingest.files import discover, fingerprint, readable_name
 from etl.ingest.listing import look_at
 
-from conftest import BBC, SEEDS
+from helpers import BBC, SEEDS
 
 
 def test_discover_lists_only_visible_txt_files(tmp_path: Path):

@@ -11,10 +11,12 @@ import polars as pl
 import pytest
 
 from etl import load
-from etl.ingest import discover, fingerprint
+from etl.ingest.files import discover, fingerprint
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging import PIPELINE_VERSION, Stage
+
+from helpers import edited_sql
 
 
 def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> load.Batch:
@@ -167,17 +169,6 @@ def test_warehouse_of_an_older_schema_is_rebuilt_from_the_landing_folder(tmp_pat
     counts = load.publish(db, _batch(stage, landing)).tables
     assert counts["fact_article"] == 8
     assert _query(db, "SELECT value FROM etl_meta WHERE key = 'schema_version'") == [(load.schema_version(),)]
-
-
-def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str, str]) -> None:
-    """Point the loader at a copy of its SQL in `folder`, edited: in each (file, old, new), `old`
-    (found once) replaced by `new`."""
-    shutil.copytree(load.SQL_DIR, folder)
-    for file, old, new in edits:
-        text = (folder / file).read_text(encoding="utf-8")
-        assert text.count(old) == 1, old
-        (folder / file).write_text(text.replace(old, new), encoding="utf-8")
-    monkeypatch.setattr(load, "SQL_DIR", folder)
 
 
 def test_comments_and_layout_are_no_schema_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

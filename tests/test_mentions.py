@@ -1,11 +1,12 @@
 from collections import defaultdict
 
-from etl.articles import Paragraph, split_articles
-from etl.ingest import decode
+from etl.articles.paragraphs import Paragraph
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.staging import articles_frame, extracted_frames
 
-from conftest import SEEDS
+from helpers import SEEDS
 
 
 def _mentions(name: str, index: int = 1):

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT, SEEDS, settle
+from helpers import PROJECT, SEEDS, settle
 
 
 @pytest.fixture(scope="module")

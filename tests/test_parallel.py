@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import SHARED, settle
+from helpers import make_corpus, settle
 
 #: How long the workers and the fork server may take to notice; they normally go within a second.
 EXIT_DEADLINE_SECONDS = 30
@@ -42,8 +42,7 @@ def _wait_for(condition, seconds: float) -> bool:
 
 def test_killing_the_build_mid_extraction_ends_its_workers_and_fork_server(tmp_path: Path):
     landing = tmp_path / "landing"
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(landing), "--mb", "3"],
-                   check=True, capture_output=True)
+    make_corpus(landing, 3)
     settle(landing)
     log = tmp_path / "build.log"
     with open(log, "w") as stderr:

@@ -5,8 +5,10 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.articles import matching_form, normalise, split_articles
-from etl.ingest import RejectedFile, decode
+from etl.articles.forms import matching_form, normalise
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
+from etl.ingest.errors import RejectedFile
 from etl.mentions.extract import extract_mentions
 
 PIECES = list("abc XYZ.,;:'\"“”‘’–—\n\t\xa0£éÃ©â€") + [

@@ -7,9 +7,9 @@ the shared gold file), not from the code's output.
 import duckdb
 import pytest
 
-from conftest import PROJECT
 from etl.load import PUBLISHED_TABLES
-from test_cli import _build
+
+from helpers import PROJECT, SEEDS, build, settle
 
 QUERIES = PROJECT / "warehouse" / "queries"
 
@@ -18,13 +18,11 @@ QUERIES = PROJECT / "warehouse" / "queries"
 def con(tmp_path_factory):
     import shutil
 
-    from conftest import SEEDS, settle
-
     root = tmp_path_factory.mktemp("queries")
     shutil.copytree(SEEDS, root / "landing")
     settle(root / "landing")
     warehouse = root / "news.duckdb"
-    assert _build("--landing", str(root / "landing"), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(root / "landing"), "--warehouse", str(warehouse)).returncode == 0
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         yield connection
 

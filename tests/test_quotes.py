@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BBC, PROJECT, SHARED
-from etl.articles import split_articles
-from etl.ingest import decode
+from helpers import BBC, PROJECT, SHARED
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.quotes.extract import extract_quotations
 

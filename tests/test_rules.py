@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.mentions import gazetteer
 from etl.mentions.classify import WeightsError, load_model
 from etl.mentions.extract import extract_mentions
 from etl.mentions.rules import DATA, LANGUAGE, RuleDataError, load_rules
 from etl.mentions.version import extractor_version
 
-from conftest import SHARED
+from helpers import SHARED
 
 # (what the row pins, article body, {(surface, canonical name, type)} that must all be found,
 #  surfaces that must not be found)

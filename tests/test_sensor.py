@@ -17,7 +17,7 @@ from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.definitions import build_definitions
 
-from conftest import settle
+from helpers import settle
 
 NEW_ARTICLE = "A new title\n\nKeir Starmer said Labour would win in London.\n"
 

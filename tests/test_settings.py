@@ -1,8 +1,7 @@
 """Settings are validated once, up front: a bad value is one clear sentence, never a traceback or an empty load."""
 
-import os
-import subprocess
-import sys
+import ast
+import dataclasses
 from pathlib import Path
 
 import duckdb
@@ -12,10 +11,14 @@ import pytest
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.settings import RULES, Settings, SettingError
 
+from helpers import build
 
-def _build(landing: Path, warehouse: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(warehouse),
-                           *args], capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+PACKAGE = Path(__file__).resolve().parent.parent / "etl"
+#: What reads configuration from the process: the environment, directly or through Dagster, and the core count.
+ENVIRONMENT_READERS = {"environ", "environb", "getenv", "getenvb", "EnvVar", "cpu_count", "process_cpu_count",
+                       "sched_getaffinity"}
+#: Written, not read: worker processes must start with Polars on one thread (see `etl.workers`).
+ALLOWED_WRITE = ("workers.py", "POLARS_MAX_THREADS")
 
 
 @pytest.mark.parametrize("variable, value, accepted", [
@@ -30,11 +33,35 @@ def _build(landing: Path, warehouse: Path, *args: str, **env: str) -> subprocess
 ])
 def test_a_bad_setting_stops_the_build_with_one_sentence(tmp_path: Path, landing: Path, variable: str, value: str,
                                                          accepted: str):
-    result = _build(landing, tmp_path / "w.duckdb", **{variable: value})
+    result = build("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"), **{variable: value})
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {variable}={value!r} is not a valid setting: expected {accepted}")
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def _environment_reads(path: Path) -> list[str]:
+    """`file:line name` of every use of an environment reader in a module, but the one allowed write."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = {id(node.value) for node in ast.walk(tree)  # the `os.environ` of `os.environ[key] = ...`
+               if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
+               and isinstance(node.slice, ast.Constant) and (path.name, node.slice.value) == ALLOWED_WRITE}
+    found = []
+    for node in ast.walk(tree):
+        names = ([node.attr] if isinstance(node, ast.Attribute) and id(node) not in allowed
+                 else [node.id] if isinstance(node, ast.Name)
+                 else [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else [])
+        found += [f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {name}" for name in names
+                  if name in ENVIRONMENT_READERS]
+    return found
+
+
+def test_no_module_but_settings_reads_the_environment():
+    """Configuration is read once, in `etl.settings`, and passed down: a module reading a variable
+    of its own would escape validation and could disagree with the resources."""
+    modules = sorted(path for path in PACKAGE.rglob("*.py") if path != PACKAGE / "settings.py")
+    assert len(modules) > 30 and _environment_reads(PACKAGE / "settings.py")  # the scan sees reads where they are
+    assert [read for path in modules for read in _environment_reads(path)] == []
 
 
 def test_settings_are_read_from_the_environment_with_defaults_for_the_rest():
@@ -46,6 +73,56 @@ def test_settings_are_read_from_the_environment_with_defaults_for_the_rest():
     assert settings.warehouse == Path("/data/w.duckdb") and settings.landing == RULES["landing"].default
     with pytest.raises(SettingError, match="ETL_SETTLE_SECONDS='inf'"):
         Settings.from_environment({"ETL_SETTLE_SECONDS": "inf"})
+
+
+#: A value other than the default for every setting.
+NOT_DEFAULTS = {"ETL_LANDING_DIR": "/data/landing", "ETL_WAREHOUSE": "/data/w.duckdb", "ETL_WORKERS": "3",
+                "ETL_SETTLE_SECONDS": "7.5", "ETL_MAX_FILE_MB": "2", "ETL_DUCKDB_MEMORY": "300MB",
+                "ETL_PURGE_DELETED": "yes", "ETL_PURGE_FORCE": "on", "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
+                "DAGSTER_HOME": "/data/dagster"}
+
+
+def test_every_setting_in_the_environment_reaches_the_resources_through_one_settings_object(
+        monkeypatch: pytest.MonkeyPatch):
+    from etl.definitions import build_definitions
+
+    assert set(NOT_DEFAULTS) == {rule.variable for rule in RULES.values()}
+    for variable, value in NOT_DEFAULTS.items():
+        monkeypatch.setenv(variable, value)
+    expected = {name: rule.check(NOT_DEFAULTS[rule.variable]) for name, rule in RULES.items()}
+    assert all(expected[name] != rule.default for name, rule in RULES.items())
+    resources = build_definitions().resources
+    landing, warehouse = resources["landing"], resources["warehouse"]
+    given = {"landing": Path(landing.path), "warehouse": Path(warehouse.path),
+             **{name: getattr(resource, name) for resource in (landing, warehouse)
+                for name in type(resource).model_fields if name != "path"}}
+    assert given == {name: value for name, value in expected.items() if name != "dagster_home"}  # the CLI's
+    assert dataclasses.asdict(Settings.from_environment()) == expected
+
+
+def test_the_memory_budget_in_the_environment_is_the_one_duckdb_loads_with(tmp_path: Path, landing: Path):
+    """1 MB is far too little to publish the samples: DuckDB's error shows the budget it was given."""
+    warehouse = tmp_path / "w.duckdb"
+    result = build("--landing", str(landing), "--warehouse", str(warehouse), ETL_DUCKDB_MEMORY="1MB")
+    assert result.returncode == 1
+    assert "Out of Memory Error" in result.stderr and "/976.5 KiB used)" in result.stderr  # 1 MB = 10⁶ bytes
+    assert not warehouse.exists()
+    assert build("--landing", str(landing), "--warehouse", str(warehouse), ETL_DUCKDB_MEMORY="100MB").returncode == 0
+
+
+def test_a_build_with_dagster_home_set_is_kept_in_that_instances_run_history(tmp_path: Path, landing: Path):
+    import dagster as dg
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    where = ("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"))
+    assert build(*where, DAGSTER_HOME=str(home)).returncode == 0
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+    assert [(run.job_name, run.status) for run in runs] == [("ingest_job", dg.DagsterRunStatus.SUCCESS)]
+    assert build(*where, DAGSTER_HOME="").returncode == 0  # unset: a temporary instance
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert len(instance.get_runs()) == 1
 
 
 @pytest.mark.parametrize("size", ["512MB", "100 mb", "2GiB", "1.5GB", "64KiB", "1TB"])
@@ -65,10 +142,10 @@ def test_resources_check_their_fields_by_the_same_rules():
 def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Path, landing: Path):
     """An unmounted landing folder looks empty: purging would wipe the warehouse."""
     warehouse = tmp_path / "w.duckdb"
-    assert _build(landing, warehouse).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     empty = tmp_path / "unmounted"
     empty.mkdir()
-    refused = _build(empty, warehouse, ETL_PURGE_DELETED="1")
+    refused = build("--landing", str(empty), "--warehouse", str(warehouse), ETL_PURGE_DELETED="1")
     assert refused.returncode == 1
     assert "Purge refused: the load would drop 5 of the warehouse's 5 files" in refused.stderr
     assert "--force-purge or ETL_PURGE_FORCE=1" in refused.stderr
@@ -76,7 +153,7 @@ def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Pat
         assert con.execute("SELECT count(*), count(*) FILTER (status = 'loaded') FROM dim_source_file").fetchall() \
             == [(5, 5)]
     assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]
-    forced = _build(empty, warehouse, "--force-purge", ETL_PURGE_DELETED="1")
+    forced = build("--landing", str(empty), "--warehouse", str(warehouse), "--force-purge", ETL_PURGE_DELETED="1")
     assert forced.returncode == 0, forced.stderr[-2000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM dim_source_file").fetchall() == [(0,)]
@@ -84,10 +161,10 @@ def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Pat
 
 def test_a_purge_of_fewer_than_half_the_files_goes_ahead(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "w.duckdb"
-    assert _build(landing, warehouse).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     for path in sorted(landing.iterdir())[:2]:
         path.unlink()
-    result = _build(landing, warehouse, "--purge-deleted")
+    result = build("--landing", str(landing), "--warehouse", str(warehouse), "--purge-deleted")
     assert result.returncode == 0, result.stderr[-2000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM dim_source_file").fetchall() == [(3,)]

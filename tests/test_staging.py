@@ -7,11 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import settle
-from test_cli import _build
-from test_incremental import fingerprint
-
 from etl.paths import staging_dir
+
+from helpers import build, settle, warehouse_fingerprint
 
 
 def _dead_pid() -> int:
@@ -26,8 +24,8 @@ def _staged(warehouse: Path, pattern: str) -> list[Path]:
 
 def test_damaged_staged_files_are_redone_not_fatal(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
-    expected = fingerprint(warehouse)
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    expected = warehouse_fingerprint(warehouse)
     rows = [p for p in _staged(warehouse, "*.parquet") if not p.name.endswith(".outcomes.parquet")]
     articles, mentions = (next(p for p in rows if p.parent.name.startswith(kind)) for kind in ("articles", "mentions"))
     articles.write_bytes(b"")  # a power cut after the rename, before the data reached the disk
@@ -35,15 +33,15 @@ def test_damaged_staged_files_are_redone_not_fatal(tmp_path: Path, landing: Path
     outcomes = _staged(warehouse, "*.outcomes.parquet")[0]
     outcomes.write_bytes(b"")
     warehouse.unlink()  # every file is new again: its staged outcomes are looked up
-    result = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert fingerprint(warehouse) == expected
+    assert warehouse_fingerprint(warehouse) == expected
     assert all(p.stat().st_size > 0 for p in _staged(warehouse, "*.parquet"))
 
 
 def test_temporary_files_of_killed_writes_are_removed_and_running_ones_kept(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     folder = _staged(warehouse, "*.outcomes.parquet")[0].parent
     killed = folder / f".tmp-{_dead_pid()}-k1ll3d"
     running = folder / f".tmp-{os.getpid()}-runn1ng"  # this test process: alive
@@ -51,5 +49,5 @@ def test_temporary_files_of_killed_writes_are_removed_and_running_ones_kept(tmp_
         tmp.write_bytes(b"PAR1 half written")
     shutil.copy(landing / "000_7e8e55041918a3c3.txt", landing / "005_copy.txt")  # something to stage
     settle(landing)
-    assert _build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
+    assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert not killed.exists() and running.exists()

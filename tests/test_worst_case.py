@@ -2,26 +2,18 @@
 benchmarks/bench_worst_files.py; nothing here is timed), and a file beyond the mention budget is
 rejected with its reason instead of filling the warehouse."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from etl.articles import split_articles
+from etl.articles.split import split_articles
 from etl.mentions.extract import extract_mentions
 from etl.staging import articles_frame, extracted_frames, misplaced_mentions
 
-from conftest import settle
+from helpers import build, settle
 
 PACKED_SENTENCE = "Tony Blair met Gordon Brown in Zürich. "  # three mentions, one non-ASCII character
-
-
-def _build(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "build", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **env})
 
 
 def test_staged_offsets_check_of_a_long_article_packed_with_mentions():
@@ -40,8 +32,8 @@ def test_a_file_beyond_the_mention_budget_is_rejected_with_its_reason_once(tmp_p
     packed.write_text(PACKED_SENTENCE * 3_400, encoding="utf-8")  # 10,200 mentions in one article
     settle(packed)
     warehouse = tmp_path / "news.duckdb"
-    first = _build("--landing", str(landing), "--warehouse", str(warehouse))
-    second = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    first = build("--landing", str(landing), "--warehouse", str(warehouse))
+    second = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert "6 new, 0 changed, 0 outdated, 0 unchanged, 0 deleted, 0 restored, 1 rejected" in first.stdout
     assert "warehouse 8 articles, 327 mentions" in first.stdout
@@ -56,14 +48,14 @@ def test_a_file_beyond_the_mention_budget_is_rejected_with_its_reason_once(tmp_p
 
 def test_the_mention_budget_is_configurable(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
-    built = _build("--landing", str(landing), "--warehouse", str(warehouse), ETL_MAX_MENTIONS_PER_ARTICLE="60")
+    built = build("--landing", str(landing), "--warehouse", str(warehouse), ETL_MAX_MENTIONS_PER_ARTICLE="60")
     assert built.returncode == 0, built.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rejected = con.execute("SELECT source_file, reason FROM rejected_files ORDER BY 1").fetchall()
         loaded = con.execute("SELECT max(mention_count) FROM fact_article").fetchall()
     assert rejected and all("more than the 60 an article may have" in reason for _, reason in rejected)
     assert 0 < loaded[0][0] <= 60
-    refused = _build("--landing", str(landing), "--warehouse", str(warehouse), ETL_MAX_MENTIONS_PER_ARTICLE="0")
+    refused = build("--landing", str(landing), "--warehouse", str(warehouse), ETL_MAX_MENTIONS_PER_ARTICLE="0")
     assert refused.returncode == 2
     assert refused.stderr.strip() == ("error: ETL_MAX_MENTIONS_PER_ARTICLE='0' is not a valid setting: "
                                       "expected a whole number of at least 1.")
@@ -77,7 +69,7 @@ def test_binary_tails_control_characters_and_utf32_in_a_build(tmp_path: Path, la
     (landing / "controls.txt").write_bytes(seed.replace(b"\n\n", b"\n\x00\n", 3))
     settle(landing)
     warehouse = tmp_path / "news.duckdb"
-    built = _build("--landing", str(landing), "--warehouse", str(warehouse))
+    built = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert built.returncode == 0, built.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT source_file, reason FROM rejected_files").fetchall() == [

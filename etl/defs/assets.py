@@ -7,9 +7,10 @@ import dagster as dg
 import polars as pl
 
 from etl import load
-from etl.articles import SPLITTER_VERSION
+from etl.articles.split import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.ingest import FileInFlight, RejectedFile, fingerprint, readable_name
+from etl.ingest.errors import FileInFlight, RejectedFile
+from etl.ingest.files import fingerprint, readable_name
 from etl.ingest.listing import listing_state, look_at
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION

@@ -52,11 +52,11 @@ class Warehouse(CheckedBySettings):
     duckdb_memory: str = Field(default=RULES["duckdb_memory"].default,
                                description="DuckDB's memory budget during a load; beyond it, it spills to disk.")
     purge_deleted: bool = Field(
-        default=False,
+        default=RULES["purge_deleted"].default,
         description="Drop the rows of files gone from the landing folder instead of keeping them marked deleted.",
     )
     force_purge: bool = Field(
-        default=False,
+        default=RULES["force_purge"].default,
         description="Purge even when more than half of the warehouse's files are gone from the landing folder.",
     )
     max_mentions_per_article: int = Field(

@@ -17,11 +17,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.ingest import discover
+from etl.ingest.files import discover
 
 #: What a listing sees of a file: size in bytes, modification and status-change times in ns.
 #: The status-change time also moves when a file's permissions are repaired, which rewrites nothing.
 Look = tuple[int, int, int]
+
+#: A file modified more recently than this is taken to be still being written.
+DEFAULT_SETTLE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

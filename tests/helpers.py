@@ -1,0 +1,85 @@
+"""What several test modules share: where things are, running the CLI, generating a corpus, reading
+a warehouse back. Benchmarks use `make_corpus` too. Fixtures are in conftest.py."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+if TYPE_CHECKING:
+    import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED = PROJECT.parent / "shared"
+SEEDS = PROJECT / "warehouse" / "landing"
+GOLD = SHARED / "gold" / "seeds.jsonl"
+BBC = SHARED / "corpus" / "bbc"
+
+#: What `warehouse_fingerprint` compares, per published table or view.
+CONTENT = {
+    "articles": "SELECT * FROM articles",
+    "article_entities": "SELECT * EXCLUDE (surface_forms), list_sort(surface_forms) FROM article_entities",
+    "fact_mention": "SELECT * FROM fact_mention",
+    "dim_entity": "SELECT * FROM dim_entity",
+    "dim_source_file": "SELECT * EXCLUDE (first_seen_at, last_loaded_at) FROM dim_source_file",
+}
+
+
+def build(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python -m etl build` in a subprocess, with `env` added to this process's environment."""
+    return subprocess.run([sys.executable, "-m", "etl", "build", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+def make_corpus(out: Path, mb: float, *options: str) -> Path:
+    """A seed-format corpus of about `mb` MB from the shared generator, in `out` (its manifest is
+    written beside it, as `<out>.manifest.jsonl`); `options` are the generator's (`--seed 7`, `--bad 1`)."""
+    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(out), "--mb", str(mb),
+                    *options], check=True, capture_output=True)
+    return out
+
+
+def settle(*paths: Path) -> None:
+    """Date files (or every file in folders) a minute back, so loads do not take them for files still
+    being written (see ETL_SETTLE_SECONDS)."""
+    past = time.time() - 60
+    for path in paths:
+        for file in (path.iterdir() if path.is_dir() else [path]):
+            os.utime(file, (past, past))
+
+
+def entity_f1(warehouse: Path, gold: Path) -> float:
+    """The shared scorer's entity F1 for a warehouse against a gold file."""
+    scored = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--db", str(warehouse), "--gold", str(gold)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert scored.returncode == 0, scored.stderr
+    return float(scored.stdout.strip().splitlines()[-1].split()[-1])
+
+
+def warehouse_fingerprint(warehouse: Path) -> dict[str, tuple]:
+    """Row count and an order-independent content hash of every published table."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {name: con.execute(f"SELECT count(*), sum(hash(t)) FROM ({query}) t").fetchall()[0]
+                for name, query in CONTENT.items()}
+
+
+def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str, str]) -> None:
+    """Point the loader at a copy of its SQL in `folder`, edited: in each (file, old, new), `old`
+    (found once) replaced by `new`."""
+    from etl import load  # on use: benchmarks import this module before Polars may load
+
+    shutil.copytree(load.SQL_DIR, folder)
+    for file, old, new in edits:
+        text = (folder / file).read_text(encoding="utf-8")
+        assert text.count(old) == 1, old
+        (folder / file).write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.setattr(load, "SQL_DIR", folder)
