@@ -5,5 +5,3 @@ identity, `listing` tells settled files from files still being written, `decodin
 bytes into text, `errors` says why a file is refused.
 """
 
-# Imported from here by etl.mentions; everything else imports from the modules.
-from etl.ingest.decoding import decode  # noqa: F401

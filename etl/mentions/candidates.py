@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from etl.articles import Paragraph
+from etl.articles.paragraphs import Paragraph
 from etl.mentions import gazetteer as gaz
 from etl.mentions.rules import rules
 

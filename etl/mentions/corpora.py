@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl.articles import Paragraph, matching_form, split_articles
-from etl.ingest import decode
+from etl.articles.forms import matching_form
+from etl.articles.paragraphs import Paragraph
+from etl.articles.split import split_articles
+from etl.ingest.decoding import decode
 from etl.mentions.candidates import Candidate, candidates
 from etl.mentions.classify import article_features
 from etl.mentions.features import name_features

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from etl.articles import Paragraph, matching_form
+from etl.articles.forms import matching_form
+from etl.articles.paragraphs import Paragraph
 from etl.mentions.candidates import Candidate, candidates
 from etl.mentions.classify import type_candidates
 from etl.mentions.resolve import agree_people, define_acronyms, resolve_organisations, resolve_people

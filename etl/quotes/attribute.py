@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from etl.articles import Paragraph
+from etl.articles.paragraphs import Paragraph
 from etl.mentions import gazetteer as gaz
 from etl.mentions.extract import Mention
 from etl.mentions.rules import rules

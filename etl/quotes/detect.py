@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from etl.articles import Paragraph
+from etl.articles.paragraphs import Paragraph
 
 _DOUBLE = re.compile(r"[“”\"]")
 # The mark first, so the engine skips straight to marks; what precedes it is checked behind.

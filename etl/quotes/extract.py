@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from etl.articles import WORD_PATTERN, Paragraph
+from etl.articles.forms import WORD_PATTERN
+from etl.articles.paragraphs import Paragraph
 from etl.mentions.extract import Mention
 from etl.quotes.attribute import attribute_all, language
 from etl.quotes.detect import Span, quotation_spans
