@@ -129,7 +129,7 @@ def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[
     ]
     holder = files.get("warehouse_held_by", "nobody")
     if holder != "nobody":
-        from etl.load import held_note
+        from etl.load.connection import held_note
 
         lines.append(f"note      {held_note(warehouse, holder)}")
     return "\n".join(lines)

@@ -12,7 +12,8 @@ os.environ["POLARS_MAX_THREADS"] = "1"
 import charset_normalizer  # noqa: E402, F401  (decoding imports these on first use)
 import ftfy  # noqa: E402, F401
 
-from etl import parallel, staging  # noqa: E402, F401  (the pool's initializer and tasks)
+from etl import parallel  # noqa: E402, F401  (the pool's initializer)
+from etl.staging import chunks  # noqa: E402, F401  (the pool's tasks)
 from etl.mentions import classify, gazetteer  # noqa: E402
 
 gazetteer.warm_up()

@@ -7,14 +7,14 @@ import dagster as dg
 import duckdb
 import pytest
 
-from etl import load
 from etl.articles import split_articles
 from etl.definitions import build_definitions, defs
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
+from etl.load import schema
 from etl.mentions.extract import extract_mentions
 from etl.paths import staging_dir
-from etl.staging import Stage
+from etl.staging.store import Stage
 
 from conftest import settle
 from test_load import edited_sql
@@ -113,13 +113,13 @@ def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_p
         assert staged
         with duckdb.connect(str(warehouse), read_only=True) as con:
             first_loaded_at = con.execute(loaded_at).fetchall()
-        schema = load.schema_version()
+        version = schema.schema_version()
         edited_sql(tmp_path / "sql", monkeypatch,
                    ("schema.sql", "fact_mention.in_quote IS 'True when the mention sits inside",
                     "fact_mention.in_quote IS 'True when the mention stands inside"),
                    ("views.sql", "VIEW articles IS 'One row per article occurrence in a file.'",
                     "VIEW articles IS 'One row per article occurrence in a landing file.'"))
-        assert load.schema_version() == schema
+        assert schema.schema_version() == version
         result = _run(landing, warehouse, instance)
     assert result.success
     assert [e.check_name for e in result.get_asset_check_evaluations() if not e.passed] == []
@@ -143,10 +143,10 @@ def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_p
 
 
 def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch):
-    import etl.staging
+    import etl.staging.chunks
 
-    real = etl.staging.extracted_frames
-    monkeypatch.setattr(etl.staging, "extracted_frames", lambda articles, tallies=None: (
+    real = etl.staging.chunks.extracted_frames
+    monkeypatch.setattr(etl.staging.chunks, "extracted_frames", lambda articles, tallies=None: (
         real(articles, tallies)[0].with_columns(char_end=0), real(articles, tallies)[1]))
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
@@ -162,7 +162,7 @@ NEW_ARTICLE = "A new title\n\nKeir Starmer said Labour would win in London.\n"
 
 def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Path, landing: Path,
                                                                    monkeypatch: pytest.MonkeyPatch):
-    import etl.staging
+    import etl.staging.chunks
 
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
@@ -170,8 +170,8 @@ def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Pat
         (landing / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         settle(landing)
         # Offsets still slice the text (the staged check passes), but no mention lies inside its sentence.
-        real = etl.staging.extracted_frames
-        monkeypatch.setattr(etl.staging, "extracted_frames", lambda articles, tallies=None: (
+        real = etl.staging.chunks.extracted_frames
+        monkeypatch.setattr(etl.staging.chunks, "extracted_frames", lambda articles, tallies=None: (
             real(articles, tallies)[0].with_columns(sentence_end=0), real(articles, tallies)[1]))
         result = _run(landing, warehouse, instance)
     assert not result.success

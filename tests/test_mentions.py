@@ -3,7 +3,7 @@ from collections import defaultdict
 from etl.articles import Paragraph, split_articles
 from etl.ingest import decode
 from etl.mentions.extract import extract_mentions
-from etl.staging import articles_frame, extracted_frames
+from etl.staging.frames import articles_frame, extracted_frames
 
 from conftest import SEEDS
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT
-from etl.load import PUBLISHED_TABLES
+from etl.load.schema import PUBLISHED_TABLES
 from test_cli import _build
 
 QUERIES = PROJECT / "warehouse" / "queries"

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 import etl.defs.automation
-import etl.load
+import etl.load.publishing
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.definitions import build_definitions
@@ -80,10 +80,10 @@ def test_sensor_runs_once_per_change_even_back_to_an_earlier_listing(tmp_path: P
 def _publishing_fails(monkeypatch: pytest.MonkeyPatch):
     """Every load fails to write the warehouse, as on a full disk."""
     def refuse(*args, **kwargs):
-        raise etl.load.PublishError("Could not write the warehouse: No space left on device.")
+        raise etl.load.publishing.PublishError("Could not write the warehouse: No space left on device.")
 
     with monkeypatch.context() as patched:
-        patched.setattr(etl.load, "publish", refuse)
+        patched.setattr(etl.load.publishing, "publish", refuse)
         yield
 
 

@@ -6,17 +6,20 @@ from datetime import timedelta
 import dagster as dg
 import polars as pl
 
-from etl import load
 from etl.articles import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest import FileInFlight, RejectedFile, fingerprint, readable_name
 from etl.ingest.listing import listing_state, look_at
+from etl.load import catalog, integrity, publishing
+from etl.load.connection import held_note, read_published, read_write_holder
+from etl.load.schema import PUBLISHED_TABLES, comments_outdated, table_comments
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.parallel import map_chunks
-from etl.staging import (EXTRACT_OUTCOME_SCHEMA, PIPELINE_VERSION, SPLIT_OUTCOME_SCHEMA, SplitOutcome, extract_chunk,
-                         over_mention_budget, split_chunk, with_rejections)
+from etl.staging.chunks import PIPELINE_VERSION, extract_chunk, split_chunk
+from etl.staging.quality import over_mention_budget, with_rejections
+from etl.staging.store import EXTRACT_OUTCOME_SCHEMA, SPLIT_OUTCOME_SCHEMA
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 OWNERS = ["team:news-warehouse"]
@@ -67,10 +70,10 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     if problem:
         raise dg.Failure(f"The warehouse {warehouse.file} cannot be written. {problem}")
     started = time.perf_counter()
-    holder = load.read_write_holder(warehouse.file) if warehouse.file.exists() else None
+    holder = read_write_holder(warehouse.file) if warehouse.file.exists() else None
     if holder:
-        context.log.warning(load.held_note(warehouse.file, holder))
-    known = load.loaded_versions(warehouse.file)
+        context.log.warning(held_note(warehouse.file, holder))
+    known = catalog.loaded_versions(warehouse.file)
     listing = look_at(landing.root, landing.settle_seconds, warehouse.stage.last_looks())
     warehouse.stage.remember_looks(listing.unsettled)
     rows, in_flight = [], [readable_name(path.name) for path in listing.in_flight]
@@ -124,7 +127,7 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     )
 
 
-def _change(previous: load.LoadedFile | None, sha256: str | None, size: int | None, readable: bool = True) -> str:
+def _change(previous: catalog.LoadedFile | None, sha256: str | None, size: int | None, readable: bool = True) -> str:
     if previous is None:
         return "new"
     if not readable and previous.status == "loaded":
@@ -402,10 +405,10 @@ def _mentions_by_type(stage, per_file: pl.DataFrame) -> pl.DataFrame:
 
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))  # the schedule runs daily
-INTEGRITY_RULES = load.integrity_rules()
+INTEGRITY_RULES = integrity.integrity_rules()
 
 
-def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
+def _integrity_check(rule: integrity.IntegrityRule) -> dg.AssetCheckSpec:
     table, check = rule.name.split(".", 1)
     return dg.AssetCheckSpec(check, asset=table, description=rule.description)
 
@@ -415,8 +418,8 @@ def _integrity_check(rule: load.IntegrityRule) -> dg.AssetCheckSpec:
         dg.AssetSpec(table, group_name="warehouse", kinds={"duckdb"},
                      deps=["staged_articles", "staged_mentions"],
                      description=description, owners=OWNERS, freshness_policy=PUBLISHED_FRESHNESS)
-        for table, description in load.table_comments().items()
-        if table in load.PUBLISHED_TABLES
+        for table, description in table_comments().items()
+        if table in PUBLISHED_TABLES
     ],
     check_specs=[_integrity_check(rule) for rule in INTEGRITY_RULES.values()] + [
         dg.AssetCheckSpec("has_rows", asset="fact_article", description="The warehouse holds at least one article."),
@@ -436,9 +439,9 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
     deleted = manifest.filter(pl.col("change") == "deleted")["source_file"].to_list()
     rules = None
     if (batch.height or deleted or warehouse.purge_deleted or not warehouse.file.exists()
-            or load.comments_outdated(warehouse.file)):
+            or comments_outdated(warehouse.file)):
         try:
-            rules = load.publish(warehouse.file, load.Batch(
+            rules = publishing.publish(warehouse.file, publishing.Batch(
                 files=batch.select("source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
                                    "articles_file", "mentions_file", "quotes_file"),
                 article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
@@ -451,20 +454,20 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
                 purge_deleted=warehouse.purge_deleted,
                 force_purge=warehouse.force_purge,
             ), memory_limit=warehouse.duckdb_memory).rules
-        except load.IntegrityError as exc:
+        except integrity.IntegrityError as exc:
             yield from _integrity_results(exc.violations, "in the load, discarded")
             raise
     else:
         context.log.info("Nothing new, changed or deleted: the published warehouse is left as it is")
     seconds = round(time.perf_counter() - started, 3)
-    with load.read_published(warehouse.file) as con:
-        counts = load.table_counts(con)
-        columns = load.describe(con)
-        top = load.top_entities(con)
-        speakers = load.top_speakers(con)
+    with read_published(warehouse.file) as con:
+        counts = catalog.table_counts(con)
+        columns = catalog.describe(con)
+        top = catalog.top_entities(con)
+        speakers = catalog.top_speakers(con)
         where = "in the load"
         if rules is None:  # nothing loaded: the rules run on the published file instead
-            rules, where = load.violations(con, INTEGRITY_RULES), "on the published file"
+            rules, where = integrity.violations(con, INTEGRITY_RULES), "on the published file"
     previews = {
         "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(
             ["entity", "type", "mentions", "articles"], top))},
