@@ -10,36 +10,33 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from etl import planning
+from etl.ingest import DEFAULT_MAX_FILE_BYTES, fingerprint
+from etl.ingest.listing import look_at
 from etl.load import catalog, connection, integrity, publishing, schema, sql_files
-from etl.ingest import discover, fingerprint
-from etl.mentions.version import EXTRACTOR_VERSION
-from etl.quotes.version import QUOTES_VERSION
-from etl.staging.chunks import PIPELINE_VERSION, extract_chunk, split_chunk
+from etl.parallel import map_chunks
+from etl.settings import RULES
+from etl.staging.chunks import extract_chunk, split_chunk
 from etl.staging.store import Stage
 
 
-def _batch(stage: Stage, landing: Path, deleted: list[str] | None = None) -> publishing.Batch:
-    paths = [str(p) for p in discover(landing)]
-    records = [fingerprint(Path(path))[0] for path in paths]
-    outcomes = split_chunk(str(stage.root), [(path, r.size_bytes, r.sha256) for path, r in zip(paths, records)])
-    loaded = [o for o in outcomes if o.status == "loaded"]
-    extracted = extract_chunk(str(stage.root), [(o.sha256, o.articles_file) for o in loaded]) if loaded else []
-    mentions_file = {e.sha256: e.mentions_file for e in extracted}
-    quotes_file = {e.sha256: e.quotes_file for e in extracted}
-    files = [{"source_file": Path(path).name, "sha256": o.sha256, "size_bytes": o.size_bytes, "encoding": o.encoding,
-              "repair": o.repair, "status": o.status, "reason": o.reason, "articles_file": o.articles_file,
-              "mentions_file": mentions_file.get(o.sha256), "quotes_file": quotes_file.get(o.sha256)}
-             for path, o in zip(paths, outcomes)]
-    return publishing.Batch(
-        files=pl.DataFrame(files),
-        article_files=sorted({stage.articles_dir / o.articles_file for o in loaded}),
-        mention_files=sorted({stage.mentions_dir / o.mentions_file for o in extracted}),
-        quote_files=sorted({stage.mentions_dir / o.quotes_file for o in extracted}),
-        deleted=deleted or [],
-        extractor_version=EXTRACTOR_VERSION,
-        quotes_version=QUOTES_VERSION,
-        pipeline_version=PIPELINE_VERSION,
-    )
+def _batch(stage: Stage, landing: Path, db: Path | None = None, **options) -> publishing.Batch:
+    """The batch a load of `landing` publishes, planned as the assets plan it: against what `db`
+    holds (every file new without it); `options` as `planning.plan_batch` takes them."""
+    files = planning.landing_manifest(planning.observe(look_at(landing, 0, {}), DEFAULT_MAX_FILE_BYTES),
+                                      catalog.loaded_versions(db) if db else {})
+    todo = planning.files_to_process(files)
+    plan = planning.plan_split(todo, stage.split_outcomes(todo["sha256"].drop_nulls().to_list()))
+    split = list(map_chunks(split_chunk, str(stage.root), plan.fingerprints, workers=1))
+    articles = planning.split_manifest(files, plan, split).manifest
+    loaded = planning.versions_to_extract(articles)
+    staged = stage.extract_outcomes(loaded["sha256"].to_list())
+    extracted = list(map_chunks(extract_chunk, str(stage.root), planning.pending_extraction(loaded, staged), workers=1))
+    mentions = planning.extract_manifest(articles, loaded, staged, extracted, MAX_MENTIONS_PER_ARTICLE).manifest
+    return planning.plan_batch(mentions, stage, **options)
+
+
+MAX_MENTIONS_PER_ARTICLE = RULES["max_mentions_per_article"].default
 
 
 def _query(db: Path, sql: str, params=None):
@@ -92,7 +89,7 @@ def test_deleted_file_keeps_its_data_and_is_marked(tmp_path: Path, landing: Path
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     publishing.publish(db, _batch(stage, landing))
     (landing / "002_a314f3057370094f.txt").unlink()
-    publishing.publish(db, _batch(stage, landing, deleted=["002_a314f3057370094f.txt"]))
+    publishing.publish(db, _batch(stage, landing, db))
     assert _query(db, "SELECT status FROM dim_source_file WHERE source_file = ?", ["002_a314f3057370094f.txt"]) == [("deleted",)]
     assert _query(db, "SELECT count(*) FROM articles") == [(8,)]
 
@@ -116,11 +113,11 @@ def test_bad_batch_is_discarded_and_nothing_published_is_lost(tmp_path: Path, la
                       "JOIN fact_mention USING (article_key)") == [(texts == "long", texts == "long")]
     assert before["fact_mention"] > (1000 if texts == "long" else 0)
     good = _batch(stage, landing)
-    (original,) = good.mention_files
-    shifted = tmp_path / "shifted" / original.name  # same staged file, offsets no longer slice the surface text
-    shifted.parent.mkdir()
-    pl.read_parquet(original).with_columns(pl.col("char_start") + 1).write_parquet(shifted)
-    broken = dataclasses.replace(good, mention_files=[shifted])
+    (tmp_path / "shifted").mkdir()
+    shifted = [tmp_path / "shifted" / original.name for original in good.mention_files]  # same staged files,
+    for original, copy in zip(good.mention_files, shifted):  # offsets no longer slicing the surface text
+        pl.read_parquet(original).with_columns(pl.col("char_start") + 1).write_parquet(copy)
+    broken = dataclasses.replace(good, mention_files=shifted)
     with pytest.raises(integrity.IntegrityError, match="offsets_slice_surface"):
         publishing.publish(db, broken)
     with connection.connect(db, read_only=True) as con:
@@ -209,8 +206,7 @@ def test_purging_deleted_files_drops_their_rows(tmp_path: Path, landing: Path):
     stage, db = Stage(tmp_path / "stage"), tmp_path / "w.duckdb"
     publishing.publish(db, _batch(stage, landing))
     (landing / "000_7e8e55041918a3c3.txt").unlink()
-    publishing.publish(db, dataclasses.replace(_batch(stage, landing, deleted=["000_7e8e55041918a3c3.txt"]),
-                                         purge_deleted=True))
+    publishing.publish(db, _batch(stage, landing, db, purge_deleted=True))
     assert _query(db, "SELECT count(*) FROM articles") == [(6,)]
     assert _query(db, "SELECT count(*) FROM dim_source_file WHERE source_file = '000_7e8e55041918a3c3.txt'") == [(0,)]
     with connection.connect(db, read_only=True) as con:
@@ -289,7 +285,7 @@ def test_the_calendar_holds_the_years_in_use_and_implausible_dates_are_noted(tmp
         "publication dates left unknown, not calendar dates from 1800-01-01 to a year ahead: "
         "0001-01-01 (article 1), 9999-12-31 (article 2)",)]
     dated.unlink()
-    publishing.publish(db, dataclasses.replace(_batch(stage, landing, deleted=["dated.txt"]), purge_deleted=True))
+    publishing.publish(db, _batch(stage, landing, db, purge_deleted=True))
     assert _query(db, calendar) == [(2017, 2017, 365)]
     with connection.connect(db, read_only=True) as con:
         assert not any(integrity.violations(con).values())
