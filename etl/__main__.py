@@ -70,7 +70,7 @@ def run_build(settings: Settings) -> int:
     job = build_definitions(settings=settings).resolve_job_def("ingest_job")
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     # What start-up built lives until exit: frozen, the collector no longer walks it, during
-    # the run or at exit (where walking it took half a second).
+    # the run or at exit (where walking it is slow: benchmarks/README.md).
     gc.freeze()
     gc.enable()
     with instance:
@@ -102,5 +102,5 @@ def run_build(settings: Settings) -> int:
 
 if __name__ == "__main__":
     status = main()
-    gc.freeze()  # what is left goes with the process: collecting it first would cost half a second
+    gc.freeze()  # what is left goes with the process: collecting it first only costs time
     sys.exit(status)

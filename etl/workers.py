@@ -20,8 +20,8 @@ gazetteer.warm_up()
 classify.model()
 
 # Splitting and extraction allocate many short-lived objects and build no reference cycles
-# worth collecting often: at the default threshold, cyclic collection costs about 9% of
-# extraction. Frozen, the preloaded tables are never scanned (and stay shared with the fork
-# server instead of being copied into each worker).
+# worth collecting often: at the default threshold, cyclic collection costs a share of
+# extraction worth saving (benchmarks/README.md). Frozen, the preloaded tables are never
+# scanned (and stay shared with the fork server instead of being copied into each worker).
 gc.freeze()
 gc.set_threshold(100_000, 50, 100)

@@ -98,7 +98,7 @@ def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT) 
 
 def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     """Run the load in one transaction, then the integrity rules on the committed working
-    copy (a third faster than inside the transaction); returns their counts of violating rows."""
+    copy (faster there than inside the transaction); returns their counts of violating rows."""
     ensure_schema(con)
     con.register("batch_files", batch.files.to_arrow())
     _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)

@@ -147,7 +147,7 @@ def _discard_chunk(path: Path) -> bool:
 
 def read_versions(files: Sequence, sha256s: Sequence[str], **read_options) -> pl.DataFrame:
     """The rows of these file versions. Read whole and filtered after: a filter pushed into the
-    Parquet scan is several times slower here (0.36 s against 0.03 s over 247 outcome files).
+    Parquet scan is several times slower here (figures in benchmarks/README.md).
     Paths are taken literally, not as patterns: the staging folder is named after the warehouse,
     whose name may hold `*`, `?` or `[`."""
     return pl.read_parquet(files, glob=False, **read_options).filter(pl.col("sha256").is_in(list(sha256s)))
