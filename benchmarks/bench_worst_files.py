@@ -36,11 +36,12 @@ from pathlib import Path
 import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
 import polars as pl
 
-from etl import load
 from etl.ingest.files import fingerprint
+from etl.load import publishing
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
-from etl.staging import PIPELINE_VERSION, Stage
+from etl.staging.chunks import PIPELINE_VERSION, extract_chunk, split_chunk
+from etl.staging.store import Stage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
@@ -87,11 +88,11 @@ def _measure(name: str, landing: Path, stage_root: Path, warehouse: Path, fixed:
     stage = Stage(stage_root)
     started = time.perf_counter()
     fingerprints = [fingerprint(p, max_bytes=2**40)[0] for p in paths]  # as the load fingerprints them first
-    split = stage.split_chunk([(str(p), f.size_bytes, f.sha256) for p, f in zip(paths, fingerprints)])
+    split = split_chunk(str(stage.root), [(str(p), f.size_bytes, f.sha256) for p, f in zip(paths, fingerprints)])
     split_s = time.perf_counter() - started
     loaded = [o for o in split if o.status == "loaded"]
     started = time.perf_counter()
-    extracted = stage.extract_chunk([(o.sha256, o.articles_file) for o in loaded])
+    extracted = extract_chunk(str(stage.root), [(o.sha256, o.articles_file) for o in loaded])
     extract_s = time.perf_counter() - started
     publish_s, tables = _publish(warehouse, stage, paths, split, extracted)
     print(f"{name:16s} {megabytes:5.2f} {len(paths):5d} {tables['fact_article']:8d} {tables['fact_mention']:8d}   "
@@ -110,7 +111,7 @@ def _publish(warehouse: Path, stage: Stage, paths: list[Path], split: list, extr
         for p, o in zip(paths, split)
     ], schema=BATCH_FILES_SCHEMA)
     started = time.perf_counter()
-    tables = load.publish(warehouse, load.Batch(
+    tables = publishing.publish(warehouse, publishing.Batch(
         files=files,
         article_files=sorted({stage.articles_dir / o.articles_file for o in split if o.status == "loaded"}),
         mention_files=sorted({stage.mentions_dir / e.mentions_file for e in extracted}),

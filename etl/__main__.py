@@ -62,13 +62,14 @@ def run_build(settings: Settings) -> int:
     import dagster as dg
 
     from etl.definitions import build_definitions
+    from etl.summary import RunSummary
 
     started = time.perf_counter()
     landing, warehouse = settings.landing, settings.warehouse
     job = build_definitions(settings=settings).resolve_job_def("ingest_job")
     instance = dg.DagsterInstance.get() if settings.dagster_home else dg.DagsterInstance.ephemeral()
     # What start-up built lives until exit: frozen, the collector no longer walks it, during
-    # the run or at exit (where walking it took half a second).
+    # the run or at exit (where walking it is slow: benchmarks/README.md).
     gc.freeze()
     gc.enable()
     with instance:
@@ -86,7 +87,8 @@ def run_build(settings: Settings) -> int:
         for e in result.get_asset_check_evaluations()
         if not e.passed
     ]
-    print(summary(landing, warehouse, metadata, failed_checks, result.success, time.perf_counter() - started))
+    print(RunSummary.from_run(landing, warehouse, metadata, failed_checks, result.success,
+                              time.perf_counter() - started))
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -97,44 +99,7 @@ def run_build(settings: Settings) -> int:
     return 0
 
 
-def summary(landing: Path, warehouse: Path, metadata: dict, failed_checks: list[str], succeeded: bool,
-            seconds: float) -> str:
-    files = metadata.get("landing_files", {})
-    articles = metadata.get("staged_articles", {})
-    rejected = articles.get("files_rejected", 0) + metadata.get("staged_mentions", {}).get("files_over_mention_budget", 0)
-    lines = [
-        f"landing   {landing}",
-        f"warehouse {warehouse}",
-        "files     " + ", ".join(
-            f"{files.get(f'files_{kind}', 0)} {kind}"
-            for kind in ("new", "changed", "outdated", "unchanged", "deleted", "restored")
-        ) + f", {rejected} rejected, "
-        f"{files.get('files_in_flight', 0) + articles.get('files_in_flight', 0)} still being written",
-        f"this load {articles.get('dagster/row_count', 0)} articles, "
-        f"{metadata.get('staged_mentions', {}).get('dagster/row_count', 0)} mentions, "
-        f"{metadata.get('staged_mentions', {}).get('quotations', 0)} quotations",
-        f"warehouse {metadata.get('fact_article', {}).get('dagster/row_count', '?')} articles, "
-        f"{metadata.get('fact_mention', {}).get('dagster/row_count', '?')} mentions, "
-        f"{metadata.get('dim_entity', {}).get('dagster/row_count', '?')} entities, "
-        f"{metadata.get('fact_quote', {}).get('dagster/row_count', '?')} quotations",
-        "stages    " + ", ".join(
-            f"{stage} {metadata.get(asset, {}).get(key, 0):.1f} s"
-            for stage, asset, key in (("fingerprint", "landing_files", "seconds"), ("split", "staged_articles", "seconds"),
-                                      ("extract", "staged_mentions", "seconds"), ("publish", "fact_mention", "load_seconds"))
-        ),
-        "checks    " + ("FAILED: " + ", ".join(failed_checks) if failed_checks
-                          else "all passed" if succeeded else "not all run: the run failed"),
-        f"seconds   {seconds:.1f}",
-    ]
-    holder = files.get("warehouse_held_by", "nobody")
-    if holder != "nobody":
-        from etl.load import held_note
-
-        lines.append(f"note      {held_note(warehouse, holder)}")
-    return "\n".join(lines)
-
-
 if __name__ == "__main__":
     status = main()
-    gc.freeze()  # what is left goes with the process: collecting it first would cost half a second
+    gc.freeze()  # what is left goes with the process: collecting it first only costs time
     sys.exit(status)

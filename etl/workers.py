@@ -13,15 +13,16 @@ os.environ["POLARS_MAX_THREADS"] = "1"
 import charset_normalizer  # noqa: E402, F401  (decoding imports these on first use)
 import ftfy  # noqa: E402, F401
 
-from etl import parallel, staging  # noqa: E402, F401  (the pool's initializer and tasks)
+from etl import parallel  # noqa: E402, F401  (the pool's initializer)
+from etl.staging import chunks  # noqa: E402, F401  (the pool's tasks)
 from etl.mentions import classify, gazetteer  # noqa: E402
 
 gazetteer.warm_up()
 classify.model()
 
 # Splitting and extraction allocate many short-lived objects and build no reference cycles
-# worth collecting often: at the default threshold, cyclic collection costs about 9% of
-# extraction. Frozen, the preloaded tables are never scanned (and stay shared with the fork
-# server instead of being copied into each worker).
+# worth collecting often: at the default threshold, cyclic collection costs a share of
+# extraction worth saving (benchmarks/README.md). Frozen, the preloaded tables are never
+# scanned (and stay shared with the fork server instead of being copied into each worker).
 gc.freeze()
 gc.set_threshold(100_000, 50, 100)

@@ -75,11 +75,11 @@ def warehouse_fingerprint(warehouse: Path) -> dict[str, tuple]:
 def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str, str]) -> None:
     """Point the loader at a copy of its SQL in `folder`, edited: in each (file, old, new), `old`
     (found once) replaced by `new`."""
-    from etl import load  # on use: benchmarks import this module before Polars may load
+    from etl.load import sql_files  # on use: benchmarks import this module before Polars may load
 
-    shutil.copytree(load.SQL_DIR, folder)
+    shutil.copytree(sql_files.SQL_DIR, folder)
     for file, old, new in edits:
         text = (folder / file).read_text(encoding="utf-8")
         assert text.count(old) == 1, old
         (folder / file).write_text(text.replace(old, new), encoding="utf-8")
-    monkeypatch.setattr(load, "SQL_DIR", folder)
+    monkeypatch.setattr(sql_files, "SQL_DIR", folder)

@@ -7,14 +7,15 @@ import dagster as dg
 import duckdb
 import pytest
 
-from etl import load
 from etl.articles.split import split_articles
 from etl.definitions import build_definitions, defs
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
+from etl.load import schema
 from etl.mentions.extract import extract_mentions
 from etl.paths import staging_dir
-from etl.staging import Stage
+from etl.staging.store import Stage
+from etl.summary import LandingCounts, SplitCounts
 
 from helpers import edited_sql, settle
 
@@ -38,6 +39,15 @@ def test_every_asset_has_a_check():
 def _run(landing: Path, warehouse: Path, instance) -> dg.ExecuteInProcessResult:
     job = build_definitions(landing, warehouse).resolve_job_def("ingest_job")
     return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def _metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict:
+    """The metadata values an asset's materialisation in the run carries."""
+    return {key: entry.value for key, entry in result.asset_materializations_for_node(asset)[0].metadata.items()}
+
+
+def _landing_counts(result: dg.ExecuteInProcessResult) -> LandingCounts:
+    return LandingCounts.from_metadata(_metadata(result, "landing_files"))
 
 
 def test_materialise_everything_with_all_checks_passing(tmp_path: Path, landing: Path):
@@ -71,8 +81,8 @@ def test_second_run_skips_unchanged_files_and_rejects_bad_ones(tmp_path: Path, l
         settle(landing)
         result = _run(landing, warehouse, instance)
     assert result.success
-    files = result.asset_materializations_for_node("landing_files")[0].metadata
-    assert files["files_unchanged"].value == 5 and files["files_new"].value == 2
+    files = _landing_counts(result)
+    assert files.changes["unchanged"] == 5 and files.changes["new"] == 2
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rejected = dict(con.execute("SELECT source_file, reason FROM rejected_files").fetchall())
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
@@ -81,15 +91,15 @@ def test_second_run_skips_unchanged_files_and_rejects_bad_ones(tmp_path: Path, l
 
 
 def test_new_pipeline_version_reprocesses_loaded_files(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch):
-    import etl.defs.assets
+    import etl.planning
 
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
         assert _run(landing, warehouse, instance).success
-        monkeypatch.setattr(etl.defs.assets, "PIPELINE_VERSION", "layout-2/rules-2")
+        monkeypatch.setattr(etl.planning, "PIPELINE_VERSION", "layout-2/rules-2")
         result = _run(landing, warehouse, instance)
-    files = result.asset_materializations_for_node("landing_files")[0].metadata
-    assert files["files_outdated"].value == 5 and files["files_unchanged"].value == 0
+    files = _landing_counts(result)
+    assert files.changes["outdated"] == 5 and files.changes["unchanged"] == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT DISTINCT pipeline_version FROM dim_source_file").fetchall() == [("layout-2/rules-2",)]
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
@@ -112,20 +122,20 @@ def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_p
         assert staged
         with duckdb.connect(str(warehouse), read_only=True) as con:
             first_loaded_at = con.execute(loaded_at).fetchall()
-        schema = load.schema_version()
+        version = schema.schema_version()
         edited_sql(tmp_path / "sql", monkeypatch,
                    ("schema.sql", "fact_mention.in_quote IS 'True when the mention sits inside",
                     "fact_mention.in_quote IS 'True when the mention stands inside"),
                    ("views.sql", "VIEW articles IS 'One row per article occurrence in a file.'",
                     "VIEW articles IS 'One row per article occurrence in a landing file.'"))
-        assert load.schema_version() == schema
+        assert schema.schema_version() == version
         result = _run(landing, warehouse, instance)
     assert result.success
     assert [e.check_name for e in result.get_asset_check_evaluations() if not e.passed] == []
-    files = result.asset_materializations_for_node("landing_files")[0].metadata
-    assert files["files_unchanged"].value == 5
-    assert [files[f"files_{change}"].value for change in ("new", "changed", "outdated")] == [0, 0, 0]
-    assert result.asset_materializations_for_node("staged_articles")[0].metadata["dagster/row_count"].value == 0
+    files = _landing_counts(result)
+    assert files.changes["unchanged"] == 5
+    assert [files.changes[change] for change in ("new", "changed", "outdated")] == [0, 0, 0]
+    assert SplitCounts.from_metadata(_metadata(result, "staged_articles")).articles == 0
     assert _staged_outputs(warehouse) == staged
     published = {e.asset_key.to_user_string(): e.metadata for e in
                  (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
@@ -142,10 +152,10 @@ def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_p
 
 
 def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch):
-    import etl.staging
+    import etl.staging.chunks
 
-    real = etl.staging.extracted_frames
-    monkeypatch.setattr(etl.staging, "extracted_frames", lambda articles, tallies=None: (
+    real = etl.staging.chunks.extracted_frames
+    monkeypatch.setattr(etl.staging.chunks, "extracted_frames", lambda articles, tallies=None: (
         real(articles, tallies)[0].with_columns(char_end=0), real(articles, tallies)[1]))
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
@@ -161,7 +171,7 @@ NEW_ARTICLE = "A new title\n\nKeir Starmer said Labour would win in London.\n"
 
 def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Path, landing: Path,
                                                                    monkeypatch: pytest.MonkeyPatch):
-    import etl.staging
+    import etl.staging.chunks
 
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
@@ -169,8 +179,8 @@ def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Pat
         (landing / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         settle(landing)
         # Offsets still slice the text (the staged check passes), but no mention lies inside its sentence.
-        real = etl.staging.extracted_frames
-        monkeypatch.setattr(etl.staging, "extracted_frames", lambda articles, tallies=None: (
+        real = etl.staging.chunks.extracted_frames
+        monkeypatch.setattr(etl.staging.chunks, "extracted_frames", lambda articles, tallies=None: (
             real(articles, tallies)[0].with_columns(sentence_end=0), real(articles, tallies)[1]))
         result = _run(landing, warehouse, instance)
     assert not result.success
@@ -208,8 +218,8 @@ def test_files_still_being_written_wait_for_the_next_run(tmp_path: Path, landing
         monkeypatch.delenv("ETL_SETTLE_SECONDS")
         settle(landing / "005_arriving.txt")  # now untouched for a minute
         second = _run(landing, warehouse, instance)
-    assert first.asset_materializations_for_node("landing_files")[0].metadata["files_in_flight"].value == 1
-    assert second.asset_materializations_for_node("landing_files")[0].metadata["files_new"].value == 1
+    assert _landing_counts(first).in_flight == 1
+    assert _landing_counts(second).changes["new"] == 1
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(9,)]
 
@@ -228,8 +238,8 @@ def test_a_200_mb_file_is_rejected_unread_and_only_once(tmp_path: Path, landing:
         ((reason,),) = con.execute("SELECT reason FROM rejected_files WHERE source_file = 'huge.txt'").fetchall()
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
     assert reason.startswith("The file is 200 MB, more than the 64 MB")
-    files = second.asset_materializations_for_node("landing_files")[0].metadata
-    assert files["files_unchanged"].value == 6 and files["files_new"].value == 0
+    files = _landing_counts(second)
+    assert files.changes["unchanged"] == 6 and files.changes["new"] == 0
 
 
 def test_classifier_check_fails_when_the_rejected_share_jumps(tmp_path: Path, landing: Path,
@@ -262,11 +272,11 @@ def test_the_sensor_lists_past_a_symlink_loop_and_a_name_that_is_not_utf8(tmp_pa
 
 def test_a_file_that_becomes_unreadable_keeps_the_version_loaded_before(tmp_path: Path, landing: Path,
                                                                         monkeypatch: pytest.MonkeyPatch):
-    import etl.defs.assets
+    import etl.planning
 
     warehouse = tmp_path / "w.duckdb"
     unreadable = landing / "001_666f149987165847.txt"
-    real = etl.defs.assets.fingerprint
+    real = etl.planning.fingerprint
 
     def refused(path: Path, *args):
         if path == unreadable:  # as a file whose permissions were taken away (which root would not notice)
@@ -275,11 +285,11 @@ def test_a_file_that_becomes_unreadable_keeps_the_version_loaded_before(tmp_path
 
     with dg.instance_for_test() as instance:
         assert _run(landing, warehouse, instance).success
-        monkeypatch.setattr(etl.defs.assets, "fingerprint", refused)
+        monkeypatch.setattr(etl.planning, "fingerprint", refused)
         result = _run(landing, warehouse, instance)
     assert result.success
-    files = result.asset_materializations_for_node("landing_files")[0].metadata
-    assert files["files_unchanged"].value == 5 and files["files_refused_unread"].value == 1
+    files = _landing_counts(result)
+    assert files.changes["unchanged"] == 5 and files.refused_unread == 1
     check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "all_files_readable")
     assert not check.passed and "Permission denied" in check.metadata["unreadable"].value
     with duckdb.connect(str(warehouse), read_only=True) as con:

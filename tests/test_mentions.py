@@ -4,7 +4,7 @@ from etl.articles.paragraphs import Paragraph
 from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
-from etl.staging import articles_frame, extracted_frames
+from etl.staging.frames import articles_frame, extracted_frames
 
 from helpers import SEEDS
 

@@ -7,7 +7,7 @@ the shared gold file), not from the code's output.
 import duckdb
 import pytest
 
-from etl.load import PUBLISHED_TABLES
+from etl.load.schema import PUBLISHED_TABLES
 
 from helpers import PROJECT, SEEDS, build, settle
 

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 import etl.defs.automation
-import etl.load
+import etl.load.publishing
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.definitions import build_definitions
@@ -80,10 +80,10 @@ def test_sensor_runs_once_per_change_even_back_to_an_earlier_listing(tmp_path: P
 def _publishing_fails(monkeypatch: pytest.MonkeyPatch):
     """Every load fails to write the warehouse, as on a full disk."""
     def refuse(*args, **kwargs):
-        raise etl.load.PublishError("Could not write the warehouse: No space left on device.")
+        raise etl.load.publishing.PublishError("Could not write the warehouse: No space left on device.")
 
     with monkeypatch.context() as patched:
-        patched.setattr(etl.load, "publish", refuse)
+        patched.setattr(etl.load.publishing, "publish", refuse)
         yield
 
 
@@ -109,13 +109,13 @@ def test_a_failed_run_is_retried_without_any_folder_change(tmp_path: Path, landi
 
 def test_a_file_rewritten_after_fingerprinting_is_left_for_the_next_run(tmp_path: Path, landing: Path,
                                                                         monkeypatch: pytest.MonkeyPatch):
-    import etl.defs.assets
+    import etl.planning
 
     warehouse = tmp_path / "w.duckdb"
     new = landing / "005_new.txt"
     new.write_text("Half a title\n\nHalf a bo", encoding="utf-8")
     settle(new)
-    real = etl.defs.assets.fingerprint
+    real = etl.planning.fingerprint
 
     def fingerprint_then_rewrite(path: Path, *args):
         found = real(path, *args)
@@ -124,7 +124,7 @@ def test_a_file_rewritten_after_fingerprinting_is_left_for_the_next_run(tmp_path
             settle(new)
         return found
 
-    monkeypatch.setattr(etl.defs.assets, "fingerprint", fingerprint_then_rewrite)
+    monkeypatch.setattr(etl.planning, "fingerprint", fingerprint_then_rewrite)
     with dg.instance_for_test() as instance:
         daemon = SensorDaemon(instance, landing, warehouse)
         assert daemon.tick() == [True]

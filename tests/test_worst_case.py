@@ -9,7 +9,8 @@ import polars as pl
 
 from etl.articles.split import split_articles
 from etl.mentions.extract import extract_mentions
-from etl.staging import articles_frame, extracted_frames, misplaced_mentions
+from etl.staging.frames import articles_frame, extracted_frames
+from etl.staging.quality import misplaced_mentions
 
 from helpers import build, settle
 

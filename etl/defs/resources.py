@@ -8,7 +8,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from etl import paths
 from etl.settings import RULES
-from etl.staging import Stage
+from etl.staging.store import Stage
 
 
 class CheckedBySettings(dg.ConfigurableResource):

@@ -254,7 +254,6 @@ class _Article:
         first = bisect.bisect_left(self.candidate_starts, floor)
         last = bisect.bisect_left(self.candidate_starts, position)
         earlier = [m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last]) if m.end <= position]
-        lang = language()
         earlier = [m for m in earlier if _may_be(m, pronoun)]
         if entity_type == "PERSON":
             subject = self._sentence_subject(position, pronoun, earlier, floor)
