@@ -251,22 +251,81 @@ COMMENT ON COLUMN co_mentions.entity_b IS 'Canonical name of the other entity.';
 COMMENT ON COLUMN co_mentions.type_b IS 'Its type.';
 COMMENT ON COLUMN co_mentions.articles IS 'Article occurrences mentioning both.';
 
--- The same for one entity, filtered before pairing: SELECT * FROM co_mentions_of('Labour Party').
-CREATE OR REPLACE MACRO co_mentions_of(name, include_deleted := false) AS TABLE
-WITH target AS (
-    SELECT DISTINCT m.source_file_key, m.article_index
+-- Names that resolve. An analyst names an entity the way articles do ('labour', 'Tories', 'Miliband'):
+-- the text is matched, ignoring case, against the canonical names and every form (alias) the
+-- articles used for an entity, in any file the warehouse holds. One entity wins, the one the
+-- entity-taking macros use: an exact canonical name (case included) first; otherwise the entity
+-- with the most mentions among those matched; ties by name and type. Entities with no mention in
+-- the files counted are not found.
+CREATE OR REPLACE MACRO find_entity(name, of_type := NULL, include_deleted := false) AS TABLE
+WITH forms AS (
+    SELECT e.entity_key, e.canonical_name AS form, true AS is_canonical FROM dim_entity e
+    UNION ALL
+    SELECT a.entity_key, a.alias, false FROM dim_entity_alias a
+), matched AS (
+    SELECT f.entity_key,
+           bool_or(f.is_canonical AND f.form = trim(name)) AS exact_name,
+           -- the canonical name when it matches, else the form written as given, else the first
+           arg_min(f.form, (NOT f.is_canonical, f.form <> trim(name), f.form)) AS matched_alias
+    FROM forms f
+    WHERE f.form ILIKE trim(name)
+    GROUP BY f.entity_key
+), counted AS (
+    SELECT m.entity_key, count(*) AS mentions, count(DISTINCT (m.source_file_key, m.article_index)) AS articles
     FROM fact_mention m
     JOIN counted_files(include_deleted) USING (source_file_key)
-    JOIN dim_entity e USING (entity_key)
-    WHERE e.canonical_name = name
+    WHERE m.entity_key IN (SELECT x.entity_key FROM matched x)
+    GROUP BY m.entity_key
+), aliases AS (
+    SELECT a.entity_key, list(a.alias ORDER BY a.alias) AS aliases
+    FROM dim_entity_alias a
+    WHERE a.entity_key IN (SELECT x.entity_key FROM matched x)
+    GROUP BY a.entity_key
+)
+SELECT
+    row_number() OVER (ORDER BY x.exact_name DESC, c.mentions DESC, e.canonical_name, e.entity_type) AS rank,
+    e.canonical_name AS entity_name,
+    e.entity_type,
+    x.matched_alias,
+    c.mentions,
+    c.articles,
+    coalesce(l.aliases, []) AS aliases
+FROM matched x
+JOIN counted c USING (entity_key)
+JOIN dim_entity e USING (entity_key)
+LEFT JOIN aliases l USING (entity_key)
+WHERE of_type IS NULL OR e.entity_type = upper(of_type)
+ORDER BY rank;
+COMMENT ON MACRO TABLE find_entity IS 'Entities a name can mean: canonical names and aliases equal to it ignoring case (LIKE wildcards allowed), ranked; rank 1 is the entity co_mentions_of and canonical_name use. Optional of_type := ''PERSON'', ''ORG'' or ''PLACE''; include_deleted := true counts the files marked deleted too.';
+
+-- The canonical name an analyst's name resolves to, for filtering any view:
+-- WHERE entity_name = canonical_name('momentum'). NULL when nothing matches.
+CREATE OR REPLACE MACRO canonical_name(name, of_type := NULL, include_deleted := false) AS (
+    SELECT r.entity_name FROM find_entity(name, of_type := of_type, include_deleted := include_deleted) r
+    WHERE r.rank = 1
+);
+COMMENT ON MACRO canonical_name IS 'The canonical name of the entity a name resolves to (rank 1 of find_entity), NULL when none: WHERE entity_name = canonical_name(''tories'').';
+
+-- The entities mentioned in the articles that mention one entity, filtered before pairing (much
+-- faster than co_mentions): SELECT * FROM co_mentions_of('labour').
+CREATE OR REPLACE MACRO co_mentions_of(name, of_type := NULL, include_deleted := false) AS TABLE
+WITH resolved AS (
+    SELECT e.entity_key
+    FROM find_entity(name, of_type := of_type, include_deleted := include_deleted) r
+    JOIN dim_entity e ON e.canonical_name = r.entity_name AND e.entity_type = r.entity_type
+    WHERE r.rank = 1
+), target AS (
+    SELECT DISTINCT m.source_file_key, m.article_index
+    FROM fact_mention m JOIN counted_files(include_deleted) USING (source_file_key)
+    WHERE m.entity_key IN (SELECT entity_key FROM resolved)
 )
 SELECT o.canonical_name AS entity_name, o.entity_type, count(DISTINCT (m.source_file_key, m.article_index)) AS articles
 FROM target t
 JOIN fact_mention m USING (source_file_key, article_index)
 JOIN dim_entity o USING (entity_key)
-WHERE o.canonical_name <> name
+WHERE o.entity_key NOT IN (SELECT entity_key FROM resolved)
 GROUP BY ALL;
-COMMENT ON MACRO TABLE co_mentions_of IS 'Entities mentioned in the same article occurrences as the entity of this canonical name, with how many articles; include_deleted := true counts the files marked deleted too.';
+COMMENT ON MACRO TABLE co_mentions_of IS 'Entities mentioned in the same article occurrences as the entity a name resolves to (see find_entity), with how many articles. Optional of_type and include_deleted as in find_entity.';
 
 CREATE OR REPLACE MACRO mention_context(include_deleted := false) AS TABLE
 SELECT
