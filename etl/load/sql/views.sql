@@ -31,8 +31,8 @@ JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
 JOIN dim_date d USING (date_key);
 CREATE OR REPLACE VIEW articles AS FROM articles();
-COMMENT ON MACRO TABLE articles IS 'The view articles; include_deleted := true adds the articles of files marked deleted.';
-COMMENT ON VIEW articles IS 'One row per article occurrence in a file (files marked deleted left out).';
+COMMENT ON MACRO TABLE articles IS 'The view articles, which leaves out files marked deleted; include_deleted := true adds their articles.';
+COMMENT ON VIEW articles IS 'One row per article occurrence in a file.';
 COMMENT ON COLUMN articles.source_file IS 'The file the article occurrence was read from (its name in the landing folder).';
 COMMENT ON COLUMN articles.article_index IS 'Position of the article in its file, from 1.';
 COMMENT ON COLUMN articles.article_id IS 'Content hash of the normalised article text: copies in two files that differ only in typography or spacing share it.';
@@ -44,7 +44,7 @@ COMMENT ON COLUMN articles.published_date IS 'Publication date this file gives t
 COMMENT ON COLUMN articles.word_count IS 'Words in the article text.';
 COMMENT ON COLUMN articles.captions IS 'Picture captions, one per line.';
 COMMENT ON COLUMN articles.mention_count IS 'Mentions of people, organisations and places in this occurrence.';
-COMMENT ON COLUMN articles.source_status IS 'Status of the file: loaded, or deleted when the file has left the landing folder.';
+COMMENT ON COLUMN articles.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
 CREATE OR REPLACE MACRO article_entities(include_deleted := false) AS TABLE
 SELECT
@@ -71,7 +71,7 @@ COMMENT ON COLUMN article_entities.entity_name IS 'Canonical name of the entity.
 COMMENT ON COLUMN article_entities.entity_type IS 'PERSON, ORG or PLACE.';
 COMMENT ON COLUMN article_entities.mention_count IS 'Mentions of the entity in this article occurrence.';
 COMMENT ON COLUMN article_entities.surface_forms IS 'The distinct ways the article writes the entity, sorted.';
-COMMENT ON COLUMN article_entities.source_status IS 'Status of the file: loaded, or deleted when it has left the landing folder.';
+COMMENT ON COLUMN article_entities.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
 CREATE OR REPLACE VIEW rejected_files AS
 SELECT source_file, reason, sha256, size_bytes, first_seen_at, last_loaded_at AS seen_at
@@ -126,7 +126,7 @@ COMMENT ON COLUMN quotes.paragraph_index IS '0-based paragraph of the article it
 COMMENT ON COLUMN quotes.char_start IS 'Offset of the opening mark in the article text.';
 COMMENT ON COLUMN quotes.char_end IS 'Offset just past the closing mark.';
 COMMENT ON COLUMN quotes.published_date IS 'Publication date this file gives the article; NULL when none.';
-COMMENT ON COLUMN quotes.source_status IS 'Status of the file: loaded, or deleted when it has left the landing folder.';
+COMMENT ON COLUMN quotes.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
 -- Analyst views for the common questions. Each has an example in warehouse/queries/.
 
@@ -359,7 +359,7 @@ COMMENT ON COLUMN mention_context.in_quote IS 'Whether it stands inside quotatio
 COMMENT ON COLUMN mention_context.sentence IS 'The sentence around the mention.';
 COMMENT ON COLUMN mention_context.left_context IS 'Up to 60 characters before the mention.';
 COMMENT ON COLUMN mention_context.right_context IS 'Up to 60 characters after the mention.';
-COMMENT ON COLUMN mention_context.source_status IS 'Status of the file: loaded, or deleted when it has left the landing folder.';
+COMMENT ON COLUMN mention_context.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
 CREATE OR REPLACE MACRO mentions_by_role(include_deleted := false) AS TABLE
 SELECT
