@@ -1,10 +1,12 @@
-"""Latency of the example queries in warehouse/queries on a large warehouse.
+"""Latency of the example queries in warehouse/queries, and of reading every analyst view whole.
 
     python benchmarks/bench_queries.py --warehouse /path/to/news.duckdb
 
 Build the warehouse first, e.g. from `make_corpus.py --mb 200` (bench_build.py leaves one
 under its workdir). Opens the file read-only, as an analyst would, and prints the median of
-five runs of every query after one warm-up run.
+five runs of every query after one warm-up run: the example queries, then `SELECT *` of each
+view counting files (they count from the facts at query time, deleted files left out) and of
+the same with deleted files counted, and a name resolved by find_entity and co_mentions_of.
 """
 
 from __future__ import annotations
@@ -17,6 +19,14 @@ from pathlib import Path
 import duckdb
 
 QUERIES = Path(__file__).resolve().parent.parent / "warehouse" / "queries"
+COUNTING_VIEWS = ["articles", "article_entities", "quotes", "quotes_by_speaker", "entity_summary",
+                  "entity_mentions_by_month", "co_mentions", "mention_context", "mentions_by_role"]
+ANALYST_SQL = {
+    **{f"{view} (view)": f"SELECT * FROM {view}" for view in COUNTING_VIEWS},
+    **{f"{view} (include_deleted)": f"SELECT * FROM {view}(include_deleted := true)" for view in COUNTING_VIEWS},
+    "find_entity('labour')": "SELECT * FROM find_entity('labour')",
+    "co_mentions_of('labour')": "SELECT * FROM co_mentions_of('labour')",
+}
 
 
 def main() -> None:
@@ -28,15 +38,15 @@ def main() -> None:
     mentions = con.execute("SELECT count(*) FROM fact_mention").fetchall()[0][0]
     articles = con.execute("SELECT count(*) FROM fact_article").fetchall()[0][0]
     print(f"warehouse: {articles:,} articles, {mentions:,} mentions; median of {args.runs} runs after a warm-up")
-    for query in sorted(QUERIES.glob("*.sql")):
-        sql = query.read_text()
+    examples = {query.name: query.read_text() for query in sorted(QUERIES.glob("*.sql"))}
+    for name, sql in {**examples, **ANALYST_SQL}.items():
         con.sql(sql).fetchall()
         times = []
         for _ in range(args.runs):
             started = time.perf_counter()
             rows = con.sql(sql).fetchall()
             times.append(time.perf_counter() - started)
-        print(f"{query.name:28} {statistics.median(times) * 1000:8.1f} ms  ({len(rows)} rows)")
+        print(f"{name:36} {statistics.median(times) * 1000:8.1f} ms  ({len(rows)} rows)")
 
 
 if __name__ == "__main__":

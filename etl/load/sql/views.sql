@@ -1,6 +1,18 @@
 -- Public views: a stable contract for analysts and scorers. Columns may be added, never renamed or removed.
+--
+-- Files marked deleted (gone from the landing folder; their rows are kept unless purged) count in no
+-- view. Every view over articles, mentions or quotations is a table macro of the same name taking
+-- include_deleted, and the view is that macro with its default: `FROM entity_summary` leaves deleted
+-- files out, `FROM entity_summary(include_deleted := true)` counts them too. One definition serves both.
 
-CREATE OR REPLACE VIEW articles AS
+-- The files whose rows the views count.
+CREATE OR REPLACE MACRO counted_files(include_deleted := false) AS TABLE
+SELECT source_file_key, source_file, status AS source_status
+FROM dim_source_file
+WHERE include_deleted OR status <> 'deleted';
+COMMENT ON MACRO TABLE counted_files IS 'The files whose rows the views count: all but those marked deleted, or with include_deleted := true all.';
+
+CREATE OR REPLACE MACRO articles(include_deleted := false) AS TABLE
 SELECT
     f.source_file,
     fa.article_index,
@@ -13,11 +25,13 @@ SELECT
     fa.word_count,
     a.captions,
     fa.mention_count,
-    f.status AS source_status
+    f.source_status
 FROM fact_article fa
-JOIN dim_source_file f USING (source_file_key)
+JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
 JOIN dim_date d USING (date_key);
+CREATE OR REPLACE VIEW articles AS FROM articles();
+COMMENT ON MACRO TABLE articles IS 'The view articles, which leaves out files marked deleted; include_deleted := true adds their articles.';
 COMMENT ON VIEW articles IS 'One row per article occurrence in a file.';
 COMMENT ON COLUMN articles.source_file IS 'The file the article occurrence was read from (its name in the landing folder).';
 COMMENT ON COLUMN articles.article_index IS 'Position of the article in its file, from 1.';
@@ -30,9 +44,9 @@ COMMENT ON COLUMN articles.published_date IS 'Publication date this file gives t
 COMMENT ON COLUMN articles.word_count IS 'Words in the article text.';
 COMMENT ON COLUMN articles.captions IS 'Picture captions, one per line.';
 COMMENT ON COLUMN articles.mention_count IS 'Mentions of people, organisations and places in this occurrence.';
-COMMENT ON COLUMN articles.source_status IS 'Status of the file: loaded, or deleted when the file has left the landing folder.';
+COMMENT ON COLUMN articles.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
-CREATE OR REPLACE VIEW article_entities AS
+CREATE OR REPLACE MACRO article_entities(include_deleted := false) AS TABLE
 SELECT
     f.source_file,
     m.article_index,
@@ -40,13 +54,16 @@ SELECT
     e.canonical_name AS entity_name,
     e.entity_type,
     count(*)::INTEGER AS mention_count,
-    list(DISTINCT m.surface ORDER BY m.surface) AS surface_forms
+    list(DISTINCT m.surface ORDER BY m.surface) AS surface_forms,
+    f.source_status
 FROM fact_mention m
-JOIN dim_source_file f USING (source_file_key)
+JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
 JOIN dim_entity e USING (entity_key)
 GROUP BY ALL;
-COMMENT ON VIEW article_entities IS 'One row per article occurrence and entity, with how often and how it is named.';
+CREATE OR REPLACE VIEW article_entities AS FROM article_entities();
+COMMENT ON MACRO TABLE article_entities IS 'The view article_entities; include_deleted := true adds the files marked deleted.';
+COMMENT ON VIEW article_entities IS 'One row per article occurrence and entity, with how often and how it is named (files marked deleted left out).';
 COMMENT ON COLUMN article_entities.source_file IS 'The file of the article occurrence.';
 COMMENT ON COLUMN article_entities.article_index IS 'Position of the article in its file, from 1.';
 COMMENT ON COLUMN article_entities.title IS 'Title of the article.';
@@ -54,6 +71,7 @@ COMMENT ON COLUMN article_entities.entity_name IS 'Canonical name of the entity.
 COMMENT ON COLUMN article_entities.entity_type IS 'PERSON, ORG or PLACE.';
 COMMENT ON COLUMN article_entities.mention_count IS 'Mentions of the entity in this article occurrence.';
 COMMENT ON COLUMN article_entities.surface_forms IS 'The distinct ways the article writes the entity, sorted.';
+COMMENT ON COLUMN article_entities.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
 CREATE OR REPLACE VIEW rejected_files AS
 SELECT source_file, reason, sha256, size_bytes, first_seen_at, last_loaded_at AS seen_at
@@ -67,7 +85,7 @@ COMMENT ON COLUMN rejected_files.size_bytes IS 'Its size in bytes; NULL when unk
 COMMENT ON COLUMN rejected_files.first_seen_at IS 'When a load first saw a file of this name.';
 COMMENT ON COLUMN rejected_files.seen_at IS 'When a load last looked at it.';
 
-CREATE OR REPLACE VIEW quotes AS
+CREATE OR REPLACE MACRO quotes(include_deleted := false) AS TABLE
 SELECT
     f.source_file,
     q.article_index,
@@ -84,13 +102,15 @@ SELECT
     q.char_start,
     q.char_end,
     d.full_date AS published_date,
-    f.status AS source_status
+    f.source_status
 FROM fact_quote q
-JOIN dim_source_file f USING (source_file_key)
+JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
 JOIN dim_date d USING (date_key)
 LEFT JOIN dim_entity e ON e.entity_key = q.speaker_entity_key;
-COMMENT ON VIEW quotes IS 'One row per direct quotation in an article occurrence, with its speaker when a rule could tell.';
+CREATE OR REPLACE VIEW quotes AS FROM quotes();
+COMMENT ON MACRO TABLE quotes IS 'The view quotes; include_deleted := true adds the quotations of files marked deleted.';
+COMMENT ON VIEW quotes IS 'One row per direct quotation in an article occurrence, with its speaker when a rule could tell (files marked deleted left out).';
 COMMENT ON COLUMN quotes.source_file IS 'The file of the article occurrence.';
 COMMENT ON COLUMN quotes.article_index IS 'Position of the article in its file, from 1.';
 COMMENT ON COLUMN quotes.title IS 'Title of the article.';
@@ -106,16 +126,18 @@ COMMENT ON COLUMN quotes.paragraph_index IS '0-based paragraph of the article it
 COMMENT ON COLUMN quotes.char_start IS 'Offset of the opening mark in the article text.';
 COMMENT ON COLUMN quotes.char_end IS 'Offset just past the closing mark.';
 COMMENT ON COLUMN quotes.published_date IS 'Publication date this file gives the article; NULL when none.';
-COMMENT ON COLUMN quotes.source_status IS 'Status of the file: loaded, or deleted when it has left the landing folder.';
+COMMENT ON COLUMN quotes.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
 -- Analyst views for the common questions. Each has an example in warehouse/queries/.
 
-CREATE OR REPLACE VIEW quotes_by_speaker AS
-WITH article_words AS (
-    SELECT source_file_key, article_index, sum(word_count) AS quoted_words FROM fact_quote GROUP BY ALL
+CREATE OR REPLACE MACRO quotes_by_speaker(include_deleted := false) AS TABLE
+WITH counted_quotes AS (
+    SELECT q.* FROM fact_quote q JOIN counted_files(include_deleted) USING (source_file_key)
+), article_words AS (
+    SELECT source_file_key, article_index, sum(word_count) AS quoted_words FROM counted_quotes GROUP BY ALL
 ), speaker_context AS (  -- all quoted words of the articles quoting each speaker
     SELECT s.speaker_entity_key, sum(w.quoted_words) AS context_words
-    FROM (SELECT DISTINCT speaker_entity_key, source_file_key, article_index FROM fact_quote
+    FROM (SELECT DISTINCT speaker_entity_key, source_file_key, article_index FROM counted_quotes
           WHERE speaker_entity_key IS NOT NULL) s
     JOIN article_words w USING (source_file_key, article_index)
     GROUP BY ALL
@@ -129,12 +151,14 @@ SELECT
     min(d.full_date) AS first_date,
     max(d.full_date) AS last_date,
     round(sum(q.word_count) / any_value(c.context_words)::DOUBLE, 4) AS share_of_quoted_words
-FROM fact_quote q
+FROM counted_quotes q
 JOIN dim_entity e ON e.entity_key = q.speaker_entity_key
 JOIN dim_date d USING (date_key)
 JOIN speaker_context c ON c.speaker_entity_key = q.speaker_entity_key
 GROUP BY e.canonical_name, e.entity_type;
-COMMENT ON VIEW quotes_by_speaker IS 'One row per speaker: how often quoted, in how many articles, first and last date, and the share of the quoted words of those articles that are theirs.';
+CREATE OR REPLACE VIEW quotes_by_speaker AS FROM quotes_by_speaker();
+COMMENT ON MACRO TABLE quotes_by_speaker IS 'The view quotes_by_speaker; include_deleted := true counts the files marked deleted too.';
+COMMENT ON VIEW quotes_by_speaker IS 'One row per speaker: how often quoted, in how many articles, first and last date, and the share of the quoted words of those articles that are theirs (files marked deleted left out).';
 COMMENT ON COLUMN quotes_by_speaker.speaker_name IS 'Canonical name of the speaker.';
 COMMENT ON COLUMN quotes_by_speaker.speaker_type IS 'PERSON or ORG.';
 COMMENT ON COLUMN quotes_by_speaker.quotations IS 'Quotations attributed to them, fragments included.';
@@ -144,27 +168,40 @@ COMMENT ON COLUMN quotes_by_speaker.first_date IS 'Earliest publication date of 
 COMMENT ON COLUMN quotes_by_speaker.last_date IS 'Latest publication date of an article quoting them.';
 COMMENT ON COLUMN quotes_by_speaker.share_of_quoted_words IS 'Their quoted words over all quoted words of the articles quoting them.';
 
-
-CREATE OR REPLACE VIEW entity_summary AS
+-- Counted from the facts of the files counted, not read from the totals dim_entity keeps over all
+-- files (deleted ones included).
+CREATE OR REPLACE MACRO entity_summary(include_deleted := false) AS TABLE
 SELECT
-    canonical_name AS entity_name,
-    entity_type,
-    mention_count AS mentions,
-    article_count AS articles,
-    file_count AS files,
-    first_seen_date,
-    last_seen_date
-FROM dim_entity;
-COMMENT ON VIEW entity_summary IS 'One row per entity: mentions, articles and files mentioning it, first and last publication date seen.';
+    e.canonical_name AS entity_name,
+    e.entity_type,
+    s.mentions,
+    s.articles,
+    s.files,
+    s.first_seen_date,
+    s.last_seen_date
+FROM (
+    SELECT m.entity_key, count(*) AS mentions,
+           count(DISTINCT (m.source_file_key, m.article_index)) AS articles,
+           count(DISTINCT m.source_file_key) AS files,
+           min(d.full_date) AS first_seen_date, max(d.full_date) AS last_seen_date
+    FROM fact_mention m
+    JOIN counted_files(include_deleted) USING (source_file_key)
+    JOIN dim_date d USING (date_key)
+    GROUP BY m.entity_key
+) s
+JOIN dim_entity e USING (entity_key);
+CREATE OR REPLACE VIEW entity_summary AS FROM entity_summary();
+COMMENT ON MACRO TABLE entity_summary IS 'The view entity_summary; include_deleted := true counts the files marked deleted too.';
+COMMENT ON VIEW entity_summary IS 'One row per entity: mentions, articles and files mentioning it, first and last publication date seen (files marked deleted left out).';
 COMMENT ON COLUMN entity_summary.entity_name IS 'Canonical name of the entity.';
 COMMENT ON COLUMN entity_summary.entity_type IS 'PERSON, ORG or PLACE.';
-COMMENT ON COLUMN entity_summary.mentions IS 'Mentions of it in all files.';
+COMMENT ON COLUMN entity_summary.mentions IS 'Mentions of it (in the files counted: those marked deleted left out, unless included).';
 COMMENT ON COLUMN entity_summary.articles IS 'Article occurrences mentioning it.';
 COMMENT ON COLUMN entity_summary.files IS 'Files mentioning it.';
 COMMENT ON COLUMN entity_summary.first_seen_date IS 'Earliest publication date of an article mentioning it.';
 COMMENT ON COLUMN entity_summary.last_seen_date IS 'Latest publication date of an article mentioning it.';
 
-CREATE OR REPLACE VIEW entity_mentions_by_month AS
+CREATE OR REPLACE MACRO entity_mentions_by_month(include_deleted := false) AS TABLE
 SELECT
     e.canonical_name AS entity_name,
     e.entity_type,
@@ -174,11 +211,14 @@ SELECT
     count(*) AS mentions,
     count(DISTINCT (m.source_file_key, m.article_index)) AS articles
 FROM fact_mention m
+JOIN counted_files(include_deleted) USING (source_file_key)
 JOIN dim_entity e USING (entity_key)
 JOIN dim_date d USING (date_key)
 WHERE d.full_date IS NOT NULL
 GROUP BY ALL;
-COMMENT ON VIEW entity_mentions_by_month IS 'Mentions per entity and calendar month of publication; articles without a date are left out.';
+CREATE OR REPLACE VIEW entity_mentions_by_month AS FROM entity_mentions_by_month();
+COMMENT ON MACRO TABLE entity_mentions_by_month IS 'The view entity_mentions_by_month; include_deleted := true counts the files marked deleted too.';
+COMMENT ON VIEW entity_mentions_by_month IS 'Mentions per entity and calendar month of publication; articles without a date and files marked deleted are left out.';
 COMMENT ON COLUMN entity_mentions_by_month.entity_name IS 'Canonical name of the entity.';
 COMMENT ON COLUMN entity_mentions_by_month.entity_type IS 'PERSON, ORG or PLACE.';
 COMMENT ON COLUMN entity_mentions_by_month.year IS 'Calendar year of publication.';
@@ -187,9 +227,10 @@ COMMENT ON COLUMN entity_mentions_by_month.month_start IS 'First day of that mon
 COMMENT ON COLUMN entity_mentions_by_month.mentions IS 'Mentions of the entity in articles published that month.';
 COMMENT ON COLUMN entity_mentions_by_month.articles IS 'Article occurrences published that month mentioning it.';
 
-CREATE OR REPLACE VIEW co_mentions AS
+CREATE OR REPLACE MACRO co_mentions(include_deleted := false) AS TABLE
 WITH pairs AS (
-    SELECT DISTINCT source_file_key, article_index, entity_key FROM fact_mention
+    SELECT DISTINCT m.source_file_key, m.article_index, m.entity_key
+    FROM fact_mention m JOIN counted_files(include_deleted) USING (source_file_key)
 )
 SELECT
     a.canonical_name AS entity_a, a.entity_type AS type_a,
@@ -201,28 +242,92 @@ JOIN pairs q ON p.source_file_key = q.source_file_key AND p.article_index = q.ar
 JOIN dim_entity a ON a.entity_key = p.entity_key
 JOIN dim_entity b ON b.entity_key = q.entity_key
 GROUP BY ALL;
--- The same for one entity, filtered before pairing: SELECT * FROM co_mentions_of('Labour Party').
-CREATE OR REPLACE MACRO co_mentions_of(name) AS TABLE
-WITH target AS (
-    SELECT DISTINCT m.source_file_key, m.article_index
-    FROM fact_mention m JOIN dim_entity e USING (entity_key)
-    WHERE e.canonical_name = name
-)
-SELECT o.canonical_name AS entity_name, o.entity_type, count(DISTINCT (m.source_file_key, m.article_index)) AS articles
-FROM target t
-JOIN fact_mention m USING (source_file_key, article_index)
-JOIN dim_entity o USING (entity_key)
-WHERE o.canonical_name <> name
-GROUP BY ALL;
-
-COMMENT ON VIEW co_mentions IS 'Pairs of entities mentioned in the same article occurrence, with how many articles; each pair once.';
+CREATE OR REPLACE VIEW co_mentions AS FROM co_mentions();
+COMMENT ON MACRO TABLE co_mentions IS 'The view co_mentions; include_deleted := true counts the files marked deleted too.';
+COMMENT ON VIEW co_mentions IS 'Pairs of entities mentioned in the same article occurrence, with how many articles; each pair once (files marked deleted left out).';
 COMMENT ON COLUMN co_mentions.entity_a IS 'Canonical name of one entity of the pair.';
 COMMENT ON COLUMN co_mentions.type_a IS 'Its type.';
 COMMENT ON COLUMN co_mentions.entity_b IS 'Canonical name of the other entity.';
 COMMENT ON COLUMN co_mentions.type_b IS 'Its type.';
 COMMENT ON COLUMN co_mentions.articles IS 'Article occurrences mentioning both.';
 
-CREATE OR REPLACE VIEW mention_context AS
+-- Names that resolve. An analyst names an entity the way articles do ('labour', 'Tories', 'Miliband'):
+-- the text is matched, ignoring case, against the canonical names and every form (alias) the
+-- articles used for an entity, in any file the warehouse holds. One entity wins, the one the
+-- entity-taking macros use: an exact canonical name (case included) first; otherwise the entity
+-- with the most mentions among those matched; ties by name and type. Entities with no mention in
+-- the files counted are not found.
+CREATE OR REPLACE MACRO find_entity(name, of_type := NULL, include_deleted := false) AS TABLE
+WITH forms AS (
+    SELECT e.entity_key, e.canonical_name AS form, true AS is_canonical FROM dim_entity e
+    UNION ALL
+    SELECT a.entity_key, a.alias, false FROM dim_entity_alias a
+), matched AS (
+    SELECT f.entity_key,
+           bool_or(f.is_canonical AND f.form = trim(name)) AS exact_name,
+           -- the canonical name when it matches, else the form written as given, else the first
+           arg_min(f.form, (NOT f.is_canonical, f.form <> trim(name), f.form)) AS matched_alias
+    FROM forms f
+    WHERE f.form ILIKE trim(name)
+    GROUP BY f.entity_key
+), counted AS (
+    SELECT m.entity_key, count(*) AS mentions, count(DISTINCT (m.source_file_key, m.article_index)) AS articles
+    FROM fact_mention m
+    JOIN counted_files(include_deleted) USING (source_file_key)
+    WHERE m.entity_key IN (SELECT x.entity_key FROM matched x)
+    GROUP BY m.entity_key
+), aliases AS (
+    SELECT a.entity_key, list(a.alias ORDER BY a.alias) AS aliases
+    FROM dim_entity_alias a
+    WHERE a.entity_key IN (SELECT x.entity_key FROM matched x)
+    GROUP BY a.entity_key
+)
+SELECT
+    row_number() OVER (ORDER BY x.exact_name DESC, c.mentions DESC, e.canonical_name, e.entity_type) AS rank,
+    e.canonical_name AS entity_name,
+    e.entity_type,
+    x.matched_alias,
+    c.mentions,
+    c.articles,
+    coalesce(l.aliases, []) AS aliases
+FROM matched x
+JOIN counted c USING (entity_key)
+JOIN dim_entity e USING (entity_key)
+LEFT JOIN aliases l USING (entity_key)
+WHERE of_type IS NULL OR e.entity_type = upper(of_type)
+ORDER BY rank;
+COMMENT ON MACRO TABLE find_entity IS 'Entities a name can mean: canonical names and aliases equal to it ignoring case (LIKE wildcards allowed), ranked; rank 1 is the entity co_mentions_of and canonical_name use. Optional of_type := ''PERSON'', ''ORG'' or ''PLACE''; include_deleted := true counts the files marked deleted too.';
+
+-- The canonical name an analyst's name resolves to, for filtering any view:
+-- WHERE entity_name = canonical_name('momentum'). NULL when nothing matches.
+CREATE OR REPLACE MACRO canonical_name(name, of_type := NULL, include_deleted := false) AS (
+    SELECT r.entity_name FROM find_entity(name, of_type := of_type, include_deleted := include_deleted) r
+    WHERE r.rank = 1
+);
+COMMENT ON MACRO canonical_name IS 'The canonical name of the entity a name resolves to (rank 1 of find_entity), NULL when none: WHERE entity_name = canonical_name(''tories'').';
+
+-- The entities mentioned in the articles that mention one entity, filtered before pairing (much
+-- faster than co_mentions): SELECT * FROM co_mentions_of('labour').
+CREATE OR REPLACE MACRO co_mentions_of(name, of_type := NULL, include_deleted := false) AS TABLE
+WITH resolved AS (
+    SELECT e.entity_key
+    FROM find_entity(name, of_type := of_type, include_deleted := include_deleted) r
+    JOIN dim_entity e ON e.canonical_name = r.entity_name AND e.entity_type = r.entity_type
+    WHERE r.rank = 1
+), target AS (
+    SELECT DISTINCT m.source_file_key, m.article_index
+    FROM fact_mention m JOIN counted_files(include_deleted) USING (source_file_key)
+    WHERE m.entity_key IN (SELECT entity_key FROM resolved)
+)
+SELECT o.canonical_name AS entity_name, o.entity_type, count(DISTINCT (m.source_file_key, m.article_index)) AS articles
+FROM target t
+JOIN fact_mention m USING (source_file_key, article_index)
+JOIN dim_entity o USING (entity_key)
+WHERE o.entity_key NOT IN (SELECT entity_key FROM resolved)
+GROUP BY ALL;
+COMMENT ON MACRO TABLE co_mentions_of IS 'Entities mentioned in the same article occurrences as the entity a name resolves to (see find_entity), with how many articles. Optional of_type and include_deleted as in find_entity.';
+
+CREATE OR REPLACE MACRO mention_context(include_deleted := false) AS TABLE
 SELECT
     f.source_file,
     m.article_index,
@@ -234,12 +339,15 @@ SELECT
     m.in_quote,
     substr(a.text, m.sentence_start + 1, m.sentence_end - m.sentence_start) AS sentence,
     substr(a.text, greatest(m.char_start - 60, 0) + 1, least(m.char_start, 60)) AS left_context,
-    substr(a.text, m.char_end + 1, 60) AS right_context
+    substr(a.text, m.char_end + 1, 60) AS right_context,
+    f.source_status
 FROM fact_mention m
-JOIN dim_source_file f USING (source_file_key)
+JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
 JOIN dim_entity e USING (entity_key);
-COMMENT ON VIEW mention_context IS 'Keyword in context: every mention with the sentence around it and 60 characters either side.';
+CREATE OR REPLACE VIEW mention_context AS FROM mention_context();
+COMMENT ON MACRO TABLE mention_context IS 'The view mention_context; include_deleted := true adds the mentions of files marked deleted.';
+COMMENT ON VIEW mention_context IS 'Keyword in context: every mention with the sentence around it and 60 characters either side (files marked deleted left out).';
 COMMENT ON COLUMN mention_context.source_file IS 'The file of the article occurrence.';
 COMMENT ON COLUMN mention_context.article_index IS 'Position of the article in its file, from 1.';
 COMMENT ON COLUMN mention_context.title IS 'Title of the article.';
@@ -251,8 +359,9 @@ COMMENT ON COLUMN mention_context.in_quote IS 'Whether it stands inside quotatio
 COMMENT ON COLUMN mention_context.sentence IS 'The sentence around the mention.';
 COMMENT ON COLUMN mention_context.left_context IS 'Up to 60 characters before the mention.';
 COMMENT ON COLUMN mention_context.right_context IS 'Up to 60 characters after the mention.';
+COMMENT ON COLUMN mention_context.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
 
-CREATE OR REPLACE VIEW mentions_by_role AS
+CREATE OR REPLACE MACRO mentions_by_role(include_deleted := false) AS TABLE
 SELECT
     e.canonical_name AS entity_name,
     e.entity_type,
@@ -263,9 +372,12 @@ SELECT
     count(*) FILTER (WHERE m.paragraph_role = 'caption') AS in_captions,
     count(*) FILTER (WHERE m.in_quote) AS in_quotes
 FROM fact_mention m
+JOIN counted_files(include_deleted) USING (source_file_key)
 JOIN dim_entity e USING (entity_key)
 GROUP BY ALL;
-COMMENT ON VIEW mentions_by_role IS 'Where in the article each entity is mentioned: titles vs standfirsts vs bodies vs bios vs captions, and inside quotations.';
+CREATE OR REPLACE VIEW mentions_by_role AS FROM mentions_by_role();
+COMMENT ON MACRO TABLE mentions_by_role IS 'The view mentions_by_role; include_deleted := true counts the files marked deleted too.';
+COMMENT ON VIEW mentions_by_role IS 'Where in the article each entity is mentioned: titles vs standfirsts vs bodies vs bios vs captions, and inside quotations (files marked deleted left out).';
 COMMENT ON COLUMN mentions_by_role.entity_name IS 'Canonical name of the entity.';
 COMMENT ON COLUMN mentions_by_role.entity_type IS 'PERSON, ORG or PLACE.';
 COMMENT ON COLUMN mentions_by_role.in_titles IS 'Mentions in titles.';
