@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import PROJECT, SEEDS, settle
-from test_cli import _build
+from helpers import PROJECT, SEEDS, build, settle
 
 QUERIES = PROJECT / "warehouse" / "queries"
 DELETED = "002_a314f3057370094f.txt"
@@ -41,14 +40,14 @@ def warehouses(tmp_path_factory) -> dict[str, Path]:
     (landing / "005_tories.txt").write_text(TORIES, encoding="utf-8")
     settle(landing)
     after, before, clean = root / "after" / "news.duckdb", root / "before.duckdb", root / "clean" / "news.duckdb"
-    first = _build("--landing", str(landing), "--warehouse", str(after))
+    first = build("--landing", str(landing), "--warehouse", str(after))
     assert first.returncode == 0, first.stderr[-2000:]
     shutil.copyfile(after, before)
     shutil.move(landing / DELETED, root / DELETED)
-    second = _build("--landing", str(landing), "--warehouse", str(after))
+    second = build("--landing", str(landing), "--warehouse", str(after))
     assert second.returncode == 0, second.stderr[-2000:]
     assert "5 unchanged, 1 deleted" in second.stdout
-    third = _build("--landing", str(landing), "--warehouse", str(clean))
+    third = build("--landing", str(landing), "--warehouse", str(clean))
     assert third.returncode == 0, third.stderr[-2000:]
     return {"before": before, "after": after, "clean": clean}
 
