@@ -37,12 +37,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,50,200", help="corpus sizes in MB, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="cold builds per size below 100 MB (median reported)")
-    parser.add_argument("--workdir", type=Path, default=None, help="where corpora and warehouses go (default: a temp dir)")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="where corpora and warehouses go (default: a temp dir)"
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="etl-bench-"))
     print(f"machine: {os.cpu_count()} cores; workdir {workdir}")
-    print(f"{'MB':>5} {'files':>6} {'articles':>8} {'floor s':>8} {'disk s':>7} {'build s':>8} {'MB/s':>6} "
-          f"{'art/s':>7} {'x floor':>7} {'x disk':>6} {'peak RSS MB':>11}  stages (s)")
+    print(
+        f"{'MB':>5} {'files':>6} {'articles':>8} {'floor s':>8} {'disk s':>7} {'build s':>8} {'MB/s':>6} "
+        f"{'art/s':>7} {'x floor':>7} {'x disk':>6} {'peak RSS MB':>11}  stages (s)"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         landing = workdir / f"corpus_{size}mb"
         if not landing.exists():
@@ -56,9 +60,11 @@ def main() -> None:
         seconds = statistics.median(b["seconds"] for b in builds)
         floor, disk_floor = statistics.median(floors), statistics.median(disk_floors)
         best = min(builds, key=lambda b: abs(b["seconds"] - seconds))
-        print(f"{size:>5} {len(files):>6} {best['articles']:>8} {floor:>8.2f} {disk_floor:>7.2f} {seconds:>8.2f} "
-              f"{megabytes / seconds:>6.2f} {best['articles'] / seconds:>7.0f} {seconds / floor:>7.1f} "
-              f"{seconds / disk_floor:>6.1f} {max(b['peak_rss_mb'] for b in builds):>11.0f}  {best['stages']}")
+        print(
+            f"{size:>5} {len(files):>6} {best['articles']:>8} {floor:>8.2f} {disk_floor:>7.2f} {seconds:>8.2f} "
+            f"{megabytes / seconds:>6.2f} {best['articles'] / seconds:>7.0f} {seconds / floor:>7.1f} "
+            f"{seconds / disk_floor:>6.1f} {max(b['peak_rss_mb'] for b in builds):>11.0f}  {best['stages']}"
+        )
 
 
 def _floor(landing: Path, from_disk: bool = False) -> float:
@@ -90,7 +96,11 @@ def _cold_build(landing: Path, folder: Path) -> dict:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(folder / "news.duckdb")],
-        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     peak = _PeakTreeRss(process.pid)
     peak.start()

@@ -31,8 +31,10 @@ def worst_article(kb: int) -> str:
     sentences, i = [], 0
     while sum(map(len, sentences)) < kb * 1000:
         w = _word(i)
-        sentences.append(f"Zq{w} Brown{w} met Ann Smith{w} of Acme{w} Holdings in Paris. Smith{w} said Brown{w} "
-                         f"would stay. Opening{w} talks began.")
+        sentences.append(
+            f"Zq{w} Brown{w} met Ann Smith{w} of Acme{w} Holdings in Paris. Smith{w} said Brown{w} "
+            f"would stay. Opening{w} talks began."
+        )
         i += 1
     return "A worst case\n\n" + "\n\n".join(" ".join(sentences[j : j + 5]) for j in range(0, len(sentences), 5)) + "\n"
 

@@ -28,6 +28,7 @@ from etl.defs.resources import LandingFolder, Warehouse
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
 from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
+
 EXTRA = PROJECT / "warehouse" / "landing" / "000_7e8e55041918a3c3.txt"
 
 
@@ -45,10 +46,11 @@ def main() -> None:
     empty = _add_one(empty_landing, work / "empty" / "news.duckdb")
     full = _add_one(corpus, work / "full" / "news.duckdb")
     nothing_new = _build(corpus, work / "full" / "news.duckdb")
-    print(f"add one file: empty warehouse {empty:.2f} s, {args.mb} MB warehouse {full:.2f} s, "
-          f"ratio {full / empty:.2f}")
+    print(f"add one file: empty warehouse {empty:.2f} s, {args.mb} MB warehouse {full:.2f} s, ratio {full / empty:.2f}")
     print(f"build with nothing new ({len(list(corpus.glob('*.txt')))} files): {nothing_new:.2f} s")
-    print(f"build of an empty landing folder (start-up): {_build(work / 'nothing', work / 'none' / 'news.duckdb'):.2f} s")
+    print(
+        f"build of an empty landing folder (start-up): {_build(work / 'nothing', work / 'none' / 'news.duckdb'):.2f} s"
+    )
     print(f"sensor tick, 10,000 files of which 10 new: {_sensor_tick(work / 'many') * 1000:.0f} ms (median of 5)")
 
 
@@ -63,8 +65,12 @@ def _add_one(landing: Path, warehouse: Path) -> float:
 def _build(landing: Path, warehouse: Path) -> float:
     landing.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(warehouse)],
-                   cwd=PROJECT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(warehouse)],
+        cwd=PROJECT,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
@@ -73,7 +79,10 @@ def _sensor_tick(folder: Path) -> float:
     for n in range(10_000):
         (folder / f"file_{n:05d}.txt").write_text("Title\n\nBody.\n")
     _age(folder)
-    resources = {"landing": LandingFolder(path=str(folder)), "warehouse": Warehouse(path=str(folder.parent / "w.duckdb"))}
+    resources = {
+        "landing": LandingFolder(path=str(folder)),
+        "warehouse": Warehouse(path=str(folder.parent / "w.duckdb")),
+    }
     with dg.instance_for_test() as instance:
         cursor = landing_sensor(dg.build_sensor_context(instance=instance, resources=resources)).cursor
         for n in range(10):
@@ -90,7 +99,7 @@ def _sensor_tick(folder: Path) -> float:
 
 def _age(path: Path) -> None:
     past = time.time() - 60
-    for file in (path.iterdir() if path.is_dir() else [path]):
+    for file in path.iterdir() if path.is_dir() else [path]:
         os.utime(file, (past, past))
 
 

@@ -19,8 +19,17 @@ from pathlib import Path
 import duckdb
 
 QUERIES = Path(__file__).resolve().parent.parent / "warehouse" / "queries"
-COUNTING_VIEWS = ["articles", "article_entities", "quotes", "quotes_by_speaker", "entity_summary",
-                  "entity_mentions_by_month", "co_mentions", "mention_context", "mentions_by_role"]
+COUNTING_VIEWS = [
+    "articles",
+    "article_entities",
+    "quotes",
+    "quotes_by_speaker",
+    "entity_summary",
+    "entity_mentions_by_month",
+    "co_mentions",
+    "mention_context",
+    "mentions_by_role",
+]
 ANALYST_SQL = {
     **{f"{view} (view)": f"SELECT * FROM {view}" for view in COUNTING_VIEWS},
     **{f"{view} (include_deleted)": f"SELECT * FROM {view}(include_deleted := true)" for view in COUNTING_VIEWS},

@@ -41,16 +41,26 @@ def main() -> None:
     shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", home)
     env = {**os.environ, "DAGSTER_HOME": str(home), "ETL_LANDING_DIR": str(landing), "ETL_WAREHOUSE": str(warehouse)}
     _age(landing)
-    subprocess.run([sys.executable, "-m", "etl", "build"], cwd=PROJECT, env={**env, "DAGSTER_HOME": ""},
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "etl", "build"],
+        cwd=PROJECT,
+        env={**env, "DAGSTER_HOME": ""},
+        check=True,
+        capture_output=True,
+    )
     (landing / "005_new.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     _age(landing)
     staging = staging_dir(warehouse)
     staging.rename(staging.with_name(staging.name + ".away"))
     staging.write_text("not a folder")  # the run finds its staging folder unusable and fails
-    daemon = subprocess.Popen([str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", "workspace.yaml"],
-                              cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    daemon = subprocess.Popen(
+        [str(Path(sys.executable).parent / "dagster-daemon"), "run", "-w", "workspace.yaml"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     started = time.time()
     os.environ["DAGSTER_HOME"] = str(home)
     try:
@@ -63,15 +73,19 @@ def main() -> None:
             loaded = time.time()
             _wait_for(lambda: _runs(instance, dg.DagsterRunStatus.SUCCESS), "the run to end")
             for record in reversed(instance.get_run_records(limit=10)):
-                print(f"run {record.dagster_run.run_id[:8]} {record.dagster_run.status.value:8} created "
-                      f"{record.create_timestamp.timestamp() - started:6.1f} s, ended {record.end_time - started:6.1f} s "
-                      f"after the daemon started")
+                print(
+                    f"run {record.dagster_run.run_id[:8]} {record.dagster_run.status.value:8} created "
+                    f"{record.create_timestamp.timestamp() - started:6.1f} s, ended {record.end_time - started:6.1f} s "
+                    f"after the daemon started"
+                )
     finally:
         os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait()
-    print(f"sensor interval {SENSOR_INTERVAL_SECONDS} s; failed run ended {failed.end_time - started:.1f} s after the "
-          f"daemon started; staging folder back {released - failed.end_time:.1f} s after; the new file was loaded "
-          f"{loaded - failed.end_time:.1f} s after the failed run ended, with no change to the folder")
+    print(
+        f"sensor interval {SENSOR_INTERVAL_SECONDS} s; failed run ended {failed.end_time - started:.1f} s after the "
+        f"daemon started; staging folder back {released - failed.end_time:.1f} s after; the new file was loaded "
+        f"{loaded - failed.end_time:.1f} s after the failed run ended, with no change to the folder"
+    )
     shutil.rmtree(work)
 
 

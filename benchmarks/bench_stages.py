@@ -61,19 +61,29 @@ def main() -> None:
         found = [extract_mentions(a.text, a.paragraphs) for a in articles]
         extract_seconds.append(time.perf_counter() - started)
         started = time.perf_counter()
-        quotations = sum(len(extract_quotations(a.text, a.paragraphs, m)) for a, m in zip(articles, found))
+        quotations = sum(len(extract_quotations(a.text, a.paragraphs, m)) for a, m in zip(articles, found, strict=True))
         quote_seconds.append(time.perf_counter() - started)
     mentions = sum(map(len, found))
 
-    split, extract, quotes = (statistics.median(split_seconds), statistics.median(extract_seconds),
-                              statistics.median(quote_seconds))
-    print(f"corpus: {len(raw)} files, {megabytes:.1f} MB, {len(articles)} articles, {mentions} mentions; "
-          f"median of {args.runs} runs, one core")
+    split, extract, quotes = (
+        statistics.median(split_seconds),
+        statistics.median(extract_seconds),
+        statistics.median(quote_seconds),
+    )
+    print(
+        f"corpus: {len(raw)} files, {megabytes:.1f} MB, {len(articles)} articles, {mentions} mentions; "
+        f"median of {args.runs} runs, one core"
+    )
     print(f"decode+split: {megabytes / split:6.1f} MB/s of raw text, {len(articles) / split:8.0f} articles/s")
-    print(f"extract:      {article_megabytes / extract:6.1f} MB/s of article text, {len(articles) / extract:8.0f} articles/s")
+    print(
+        f"extract:      {article_megabytes / extract:6.1f} MB/s of article text, "
+        f"{len(articles) / extract:8.0f} articles/s"
+    )
     print(f"  first pass: {article_megabytes / first_pass:6.1f} MB/s (caches empty, as in a fresh worker)")
-    print(f"quotations:   {article_megabytes / quotes:6.1f} MB/s of article text, {quotations} quotations, "
-          f"{quotes / extract:.0%} of the time mentions take")
+    print(
+        f"quotations:   {article_megabytes / quotes:6.1f} MB/s of article text, {quotations} quotations, "
+        f"{quotes / extract:.0%} of the time mentions take"
+    )
 
 
 if __name__ == "__main__":

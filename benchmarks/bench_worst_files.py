@@ -18,8 +18,9 @@ Each pathological input is one file of the given size:
 Each stage runs as in a build, in this one process under a worker's conditions: `split_chunk`
 (read, decode, split, stage), `extract_chunk` (extract, check offsets, stage) and `publish` into
 an empty warehouse, integrity rules included; the publish's seconds per MB leave out what a publish
-of nothing costs (creating the schema, running the rules), printed first. The mention budget is the Dagster layer's and is not applied: the packed file is published
-whole, as it would be with the budget raised.
+of nothing costs (creating the schema, running the rules), printed first. The mention budget is
+the Dagster layer's and is not applied: the packed file is published whole, as it would be with
+the budget raised.
 
     python benchmarks/bench_worst_files.py --mb 0.25 --doublings 4
 """
@@ -33,9 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
 import polars as pl
 
+import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
 from etl.ingest.files import fingerprint
 from etl.load import publishing
 from etl.mentions.version import EXTRACTOR_VERSION
@@ -45,9 +46,22 @@ from etl.staging.store import Stage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
-BATCH_FILES_SCHEMA = {name: pl.Int64 if name == "size_bytes" else pl.String for name in (
-    "source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason", "articles_file", "mentions_file",
-    "quotes_file")}
+
+BATCH_FILES_SCHEMA = {
+    name: pl.Int64 if name == "size_bytes" else pl.String
+    for name in (
+        "source_file",
+        "sha256",
+        "size_bytes",
+        "encoding",
+        "repair",
+        "status",
+        "reason",
+        "articles_file",
+        "mentions_file",
+        "quotes_file",
+    )
+}
 PATHOLOGICAL = {
     "one-word line": lambda size: "image " * math.ceil(size / 6),
     "blank line": lambda size: "Title\n\nFirst paragraph.\n" + " \t" * (size // 2) + "\nLast paragraph.\n",
@@ -68,8 +82,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="etl-worst-files-"))
     fixed = _publish(work / "nothing.duckdb", Stage(work / "nothing-stage"), [], [], [])[0]
     print(f"a publish of nothing: {fixed:.2f} s")
-    print(f"{'input':16s} {'MB':>5s} {'files':>5s} {'articles':>8s} {'mentions':>8s}   "
-          f"{'split s/MB':>10s} {'extract s/MB':>12s} {'publish s/MB':>12s}   (seconds)", flush=True)
+    print(
+        f"{'input':16s} {'MB':>5s} {'files':>5s} {'articles':>8s} {'mentions':>8s}   "
+        f"{'split s/MB':>10s} {'extract s/MB':>12s} {'publish s/MB':>12s}   (seconds)",
+        flush=True,
+    )
     for name in [*PATHOLOGICAL, "normal"]:
         for step in range(args.doublings):
             mb = args.mb * 2**step
@@ -88,36 +105,59 @@ def _measure(name: str, landing: Path, stage_root: Path, warehouse: Path, fixed:
     stage = Stage(stage_root)
     started = time.perf_counter()
     fingerprints = [fingerprint(p, max_bytes=2**40)[0] for p in paths]  # as the load fingerprints them first
-    split = split_chunk(str(stage.root), [(str(p), f.size_bytes, f.sha256) for p, f in zip(paths, fingerprints)])
+    split = split_chunk(
+        str(stage.root), [(str(p), f.size_bytes, f.sha256) for p, f in zip(paths, fingerprints, strict=True)]
+    )
     split_s = time.perf_counter() - started
     loaded = [o for o in split if o.status == "loaded"]
     started = time.perf_counter()
     extracted = extract_chunk(str(stage.root), [(o.sha256, o.articles_file) for o in loaded])
     extract_s = time.perf_counter() - started
     publish_s, tables = _publish(warehouse, stage, paths, split, extracted)
-    print(f"{name:16s} {megabytes:5.2f} {len(paths):5d} {tables['fact_article']:8d} {tables['fact_mention']:8d}   "
-          f"{split_s / megabytes:10.2f} {extract_s / megabytes:12.2f} {(publish_s - fixed) / megabytes:12.2f}   "
-          f"({split_s:.2f} / {extract_s:.2f} / {publish_s:.2f})", flush=True)
+    print(
+        f"{name:16s} {megabytes:5.2f} {len(paths):5d} {tables['fact_article']:8d} {tables['fact_mention']:8d}   "
+        f"{split_s / megabytes:10.2f} {extract_s / megabytes:12.2f} {(publish_s - fixed) / megabytes:12.2f}   "
+        f"({split_s:.2f} / {extract_s:.2f} / {publish_s:.2f})",
+        flush=True,
+    )
 
 
 def _publish(warehouse: Path, stage: Stage, paths: list[Path], split: list, extracted: list) -> tuple[float, dict]:
     """Seconds to publish the staged files into `warehouse`, and its tables' row counts."""
     mentions_file = {e.sha256: e.mentions_file for e in extracted}
     quotes_file = {e.sha256: e.quotes_file for e in extracted}
-    files = pl.DataFrame([
-        {"source_file": p.name, "sha256": o.sha256, "size_bytes": o.size_bytes, "encoding": o.encoding,
-         "repair": o.repair, "status": o.status, "reason": o.reason, "articles_file": o.articles_file,
-         "mentions_file": mentions_file.get(o.sha256), "quotes_file": quotes_file.get(o.sha256)}
-        for p, o in zip(paths, split)
-    ], schema=BATCH_FILES_SCHEMA)
+    files = pl.DataFrame(
+        [
+            {
+                "source_file": p.name,
+                "sha256": o.sha256,
+                "size_bytes": o.size_bytes,
+                "encoding": o.encoding,
+                "repair": o.repair,
+                "status": o.status,
+                "reason": o.reason,
+                "articles_file": o.articles_file,
+                "mentions_file": mentions_file.get(o.sha256),
+                "quotes_file": quotes_file.get(o.sha256),
+            }
+            for p, o in zip(paths, split, strict=True)
+        ],
+        schema=BATCH_FILES_SCHEMA,
+    )
     started = time.perf_counter()
-    tables = publishing.publish(warehouse, publishing.Batch(
-        files=files,
-        article_files=sorted({stage.articles_dir / o.articles_file for o in split if o.status == "loaded"}),
-        mention_files=sorted({stage.mentions_dir / e.mentions_file for e in extracted}),
-        quote_files=sorted({stage.mentions_dir / e.quotes_file for e in extracted}),
-        deleted=[], extractor_version=EXTRACTOR_VERSION, quotes_version=QUOTES_VERSION, pipeline_version=PIPELINE_VERSION,
-    )).tables
+    tables = publishing.publish(
+        warehouse,
+        publishing.Batch(
+            files=files,
+            article_files=sorted({stage.articles_dir / o.articles_file for o in split if o.status == "loaded"}),
+            mention_files=sorted({stage.mentions_dir / e.mentions_file for e in extracted}),
+            quote_files=sorted({stage.mentions_dir / e.quotes_file for e in extracted}),
+            deleted=[],
+            extractor_version=EXTRACTOR_VERSION,
+            quotes_version=QUOTES_VERSION,
+            pipeline_version=PIPELINE_VERSION,
+        ),
+    ).tables
     return time.perf_counter() - started, tables
 
 

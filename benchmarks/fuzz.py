@@ -23,9 +23,20 @@ def main() -> None:
     args = parser.parse_args()
     env = {**os.environ, "HYPOTHESIS_PROFILE": "fuzz", "FUZZ_EXAMPLES": str(args.examples)}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--hypothesis-show-statistics",
-         "tests/test_properties.py"],
-        cwd=PROJECT, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--hypothesis-show-statistics",
+            "tests/test_properties.py",
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     for line in result.stdout.splitlines():
         if "passing," in line or "test_properties.py::" in line or " passed" in line or "failed" in line:

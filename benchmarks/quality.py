@@ -28,8 +28,11 @@ from etl.mentions import classify  # noqa: E402
 from etl.mentions.extract import extract_mentions  # noqa: E402
 
 SHARED = PROJECT.parent / "shared"
-DEFAULT_SETS = (SHARED / "gold" / "seeds.jsonl", PROJECT / "tests" / "data" / "bbc_tune.jsonl",
-                PROJECT / "tests" / "data" / "bbc_report.jsonl")
+DEFAULT_SETS = (
+    SHARED / "gold" / "seeds.jsonl",
+    PROJECT / "tests" / "data" / "bbc_tune.jsonl",
+    PROJECT / "tests" / "data" / "bbc_report.jsonl",
+)
 
 
 def source_path(record: dict) -> Path:
@@ -48,9 +51,18 @@ def system_rows(records: list[dict]) -> list[dict]:
             for m in extract_mentions(article.text, article.paragraphs):
                 counts[(m.entity_name, m.entity_type)] += 1
                 surfaces[(m.entity_name, m.entity_type)].add(m.surface)
-            rows += [{"source_file": file, "article_index": index, "title": article.title, "entity_name": name,
-                      "entity_type": kind, "mention_count": n, "surface_forms": sorted(surfaces[(name, kind)])}
-                     for (name, kind), n in counts.items()]
+            rows += [
+                {
+                    "source_file": file,
+                    "article_index": index,
+                    "title": article.title,
+                    "entity_name": name,
+                    "entity_type": kind,
+                    "mention_count": n,
+                    "surface_forms": sorted(surfaces[(name, kind)]),
+                }
+                for (name, kind), n in counts.items()
+            ]
     return rows
 
 
@@ -59,8 +71,14 @@ def score(records: list[dict], verbose: bool) -> str:
         gold, system = Path(tmp) / "gold.jsonl", Path(tmp) / "system.jsonl"
         gold.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
         system.write_text("".join(json.dumps(r) + "\n" for r in system_rows(records)), encoding="utf-8")
-        command = [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--jsonl", str(system),
-                   "--gold", str(gold)] + (["-v"] if verbose else [])
+        command = [
+            sys.executable,
+            str(SHARED / "tools" / "score_mentions.py"),
+            "--jsonl",
+            str(system),
+            "--gold",
+            str(gold),
+        ] + (["-v"] if verbose else [])
         return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
 
@@ -79,8 +97,10 @@ def main() -> None:
         folders = sorted({r["file"].split("_")[0] for r in records if r.get("source", "").startswith("bbc/")})
         if len(folders) > 1:
             per_folder = {f: score([r for r in records if r["file"].startswith(f + "_")], False) for f in folders}
-            print("per folder: " + ", ".join(f"{f} {s.strip().splitlines()[-1].split()[-1]}"
-                                             for f, s in per_folder.items()))
+            print(
+                "per folder: "
+                + ", ".join(f"{f} {s.strip().splitlines()[-1].split()[-1]}" for f, s in per_folder.items())
+            )
 
 
 if __name__ == "__main__":

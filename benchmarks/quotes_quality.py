@@ -27,8 +27,11 @@ from etl.mentions.extract import extract_mentions  # noqa: E402
 from etl.quotes.extract import extract_quotations  # noqa: E402
 
 SHARED = PROJECT.parent / "shared"
-DEFAULT_SETS = (SHARED / "gold" / "quotes_seeds.jsonl", PROJECT / "tests" / "data" / "bbc_quotes_tune.jsonl",
-                PROJECT / "tests" / "data" / "bbc_quotes_report.jsonl")
+DEFAULT_SETS = (
+    SHARED / "gold" / "quotes_seeds.jsonl",
+    PROJECT / "tests" / "data" / "bbc_quotes_tune.jsonl",
+    PROJECT / "tests" / "data" / "bbc_quotes_report.jsonl",
+)
 
 
 def quotation_rows(gold: Path) -> list[dict]:
@@ -37,12 +40,17 @@ def quotation_rows(gold: Path) -> list[dict]:
     for record in map(json.loads, gold.read_text(encoding="utf-8").splitlines()):
         name, index = record["file"], int(record["article_id"].rsplit("#", 1)[1])
         folder, _, number = name.removesuffix(".txt").partition("_")
-        path = SHARED / "corpus" / "bbc" / folder / f"{number}.txt" if folder.isalpha() else \
-            PROJECT / "warehouse" / "landing" / name
+        path = (
+            SHARED / "corpus" / "bbc" / folder / f"{number}.txt"
+            if folder.isalpha()
+            else PROJECT / "warehouse" / "landing" / name
+        )
         article = split_articles(decode(path.read_bytes()).text)[index - 1]
         mentions = extract_mentions(article.text, article.paragraphs)
-        rows += [{"source_file": name, "article_index": index, "quote_text": q.quote_text,
-                  "speaker_name": q.speaker_name} for q in extract_quotations(article.text, article.paragraphs, mentions)]
+        rows += [
+            {"source_file": name, "article_index": index, "quote_text": q.quote_text, "speaker_name": q.speaker_name}
+            for q in extract_quotations(article.text, article.paragraphs, mentions)
+        ]
     return rows
 
 
@@ -55,9 +63,13 @@ def main() -> None:
         with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as system:
             system.writelines(json.dumps(row) + "\n" for row in quotation_rows(gold))
             system.flush()
-            scored = subprocess.run([sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--jsonl", system.name,
-                                     "--gold", str(gold)] + (["--verbose"] if args.verbose else []),
-                                    capture_output=True, text=True, check=True)
+            scored = subprocess.run(
+                [sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--jsonl", system.name, "--gold", str(gold)]
+                + (["--verbose"] if args.verbose else []),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
         print(f"== {gold.name}\n{scored.stdout.strip()}\n")
 
 

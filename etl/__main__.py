@@ -14,21 +14,37 @@ import time
 from pathlib import Path
 
 from etl import paths
-from etl.settings import RULES, Settings, SettingError
+from etl.settings import RULES, SettingError, Settings
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="ingest new and changed files and publish them to the warehouse")
-    build.add_argument("--landing", type=Path, default=None,
-                       help=f"landing folder (default: ${RULES['landing'].variable} or {paths.DEFAULT_LANDING})")
-    build.add_argument("--warehouse", type=Path, default=None,
-                       help=f"DuckDB file (default: ${RULES['warehouse'].variable} or {paths.DEFAULT_WAREHOUSE})")
-    build.add_argument("--purge-deleted", action="store_true", default=None,
-                       help="drop the rows of files gone from the landing folder (default: keep them, marked deleted)")
-    build.add_argument("--force-purge", action="store_true", default=None,
-                       help="purge even when more than half of the warehouse's files are gone from the landing folder")
+    build.add_argument(
+        "--landing",
+        type=Path,
+        default=None,
+        help=f"landing folder (default: ${RULES['landing'].variable} or {paths.DEFAULT_LANDING})",
+    )
+    build.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: ${RULES['warehouse'].variable} or {paths.DEFAULT_WAREHOUSE})",
+    )
+    build.add_argument(
+        "--purge-deleted",
+        action="store_true",
+        default=None,
+        help="drop the rows of files gone from the landing folder (default: keep them, marked deleted)",
+    )
+    build.add_argument(
+        "--force-purge",
+        action="store_true",
+        default=None,
+        help="purge even when more than half of the warehouse's files are gone from the landing folder",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environment()
@@ -39,9 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     # meanwhile finds nothing to free, only slows start-up (see `run_build`).
     gc.disable()
 
-    settings = settings.overridden(landing=(args.landing or settings.landing).resolve(),
-                                   warehouse=(args.warehouse or settings.warehouse).resolve(),
-                                   purge_deleted=args.purge_deleted, force_purge=args.force_purge)
+    settings = settings.overridden(
+        landing=(args.landing or settings.landing).resolve(),
+        warehouse=(args.warehouse or settings.warehouse).resolve(),
+        purge_deleted=args.purge_deleted,
+        force_purge=args.force_purge,
+    )
     if not settings.landing.is_dir():
         print(f"error: landing folder {settings.landing} does not exist or is not a folder", file=sys.stderr)
         return 2
@@ -83,12 +102,11 @@ def run_build(settings: Settings) -> int:
         materialization = event.event_specific_data.materialization
         metadata[materialization.asset_key.to_user_string()] = {k: v.value for k, v in materialization.metadata.items()}
     failed_checks = [
-        f"{e.asset_key.to_user_string()}.{e.check_name}"
-        for e in result.get_asset_check_evaluations()
-        if not e.passed
+        f"{e.asset_key.to_user_string()}.{e.check_name}" for e in result.get_asset_check_evaluations() if not e.passed
     ]
-    print(RunSummary.from_run(landing, warehouse, metadata, failed_checks, result.success,
-                              time.perf_counter() - started))
+    print(
+        RunSummary.from_run(landing, warehouse, metadata, failed_checks, result.success, time.perf_counter() - started)
+    )
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:

@@ -12,7 +12,9 @@ from etl.settings import Settings
 
 
 def build_definitions(
-    landing: Path | None = None, warehouse: Path | None = None, settings: Settings | None = None,
+    landing: Path | None = None,
+    warehouse: Path | None = None,
+    settings: Settings | None = None,
 ) -> dg.Definitions:
     """The one graph the UI, the sensor, the schedule and `python -m etl build` all run. Settings
     not given are read from the environment (raising SettingError on a bad value); a landing
@@ -25,12 +27,17 @@ def build_definitions(
         sensors=[automation.landing_sensor],
         schedules=[automation.daily_ingest],
         resources={
-            "landing": LandingFolder(path=str(settings.landing), settle_seconds=settings.settle_seconds,
-                                     max_file_mb=settings.max_file_mb),
-            "warehouse": Warehouse(path=str(settings.warehouse), workers=settings.workers,
-                                   duckdb_memory=settings.duckdb_memory, purge_deleted=settings.purge_deleted,
-                                   force_purge=settings.force_purge,
-                                   max_mentions_per_article=settings.max_mentions_per_article),
+            "landing": LandingFolder(
+                path=str(settings.landing), settle_seconds=settings.settle_seconds, max_file_mb=settings.max_file_mb
+            ),
+            "warehouse": Warehouse(
+                path=str(settings.warehouse),
+                workers=settings.workers,
+                duckdb_memory=settings.duckdb_memory,
+                purge_deleted=settings.purge_deleted,
+                force_purge=settings.force_purge,
+                max_mentions_per_article=settings.max_mentions_per_article,
+            ),
         },
     )
 

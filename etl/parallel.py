@@ -88,8 +88,12 @@ def map_chunks(
     else:
         # forkserver: workers never inherit the threads of the orchestrating process.
         start_worker_server()
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=exit_with, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=exit_with,
+            initargs=(os.getpid(),),
+        )
         results = pool.map(call, chunks)
     done = 0
     try:

@@ -38,8 +38,18 @@ CHANGES = (*TO_PROCESS, "unchanged", "deleted")
 #: The columns of a landing file that travel with its outcomes.
 FILE_COLUMNS = ["source_file", "path", "change", "sha256"]
 #: The columns of a file's outcomes the publish writes to dim_source_file.
-BATCH_FILE_COLUMNS = ["source_file", "sha256", "size_bytes", "encoding", "repair", "status", "reason",
-                      "articles_file", "mentions_file", "quotes_file"]
+BATCH_FILE_COLUMNS = [
+    "source_file",
+    "sha256",
+    "size_bytes",
+    "encoding",
+    "repair",
+    "status",
+    "reason",
+    "articles_file",
+    "mentions_file",
+    "quotes_file",
+]
 
 
 def classify_change(previous: LoadedFile | None, sha256: str | None, size: int | None, readable: bool = True) -> str:
@@ -87,8 +97,17 @@ def observe(listing: Listing, max_file_bytes: int) -> Observations:
             in_flight.append(name)
             continue
         except OSError as exc:  # unreadable for now: no hash
-            files.append(Observed(name, readable_name(str(path)), look[0], None,
-                                  f"The file could not be read: {exc.strerror}.", look, readable=False))
+            files.append(
+                Observed(
+                    name,
+                    readable_name(str(path)),
+                    look[0],
+                    None,
+                    f"The file could not be read: {exc.strerror}.",
+                    look,
+                    readable=False,
+                )
+            )
             continue
         except RejectedFile as exc:  # rejected without being read: no hash
             files.append(Observed(name, readable_name(str(path)), look[0], None, str(exc), look))
@@ -100,12 +119,24 @@ def observe(listing: Listing, max_file_bytes: int) -> Observations:
 def landing_manifest(observations: Observations, known: dict[str, LoadedFile]) -> pl.DataFrame:
     """Every landing file with its change against the warehouse (`known`), plus the files the
     warehouse holds that have gone from the folder (deleted), one row each (MANIFEST_SCHEMA)."""
-    rows = [(f.source_file, f.path, f.size_bytes, f.sha256,
-             classify_change(known.get(f.source_file), f.sha256, f.size_bytes, f.readable), f.error, list(f.look))
-            for f in observations.files]
+    rows = [
+        (
+            f.source_file,
+            f.path,
+            f.size_bytes,
+            f.sha256,
+            classify_change(known.get(f.source_file), f.sha256, f.size_bytes, f.readable),
+            f.error,
+            list(f.look),
+        )
+        for f in observations.files
+    ]
     present = {f.source_file for f in observations.files} | set(observations.in_flight)
-    rows += [(name, None, None, known_file.sha256, "deleted", None, None)
-             for name, known_file in known.items() if name not in present and known_file.status != "deleted"]
+    rows += [
+        (name, None, None, known_file.sha256, "deleted", None, None)
+        for name, known_file in known.items()
+        if name not in present and known_file.status != "deleted"
+    ]
     return pl.DataFrame(rows, schema=MANIFEST_SCHEMA, orient="row")
 
 
@@ -162,17 +193,22 @@ class Split:
 def split_manifest(landing_files: pl.DataFrame, plan: SplitPlan, results: list[SplitOutcome | None]) -> Split:
     """Join the outcomes of splitting (`results`, one per file of `plan.to_read`; None for a file
     rewritten since fingerprinted) with the staged ones and the rejections."""
-    rewritten = [name for name, result in zip(plan.to_read["source_file"], results) if result is None]
+    rewritten = [name for name, result in zip(plan.to_read["source_file"], results, strict=True) if result is None]
     fresh = pl.DataFrame(
         [result._asdict() for result in results if result is not None]
         + [_rejection_row(f) for f in plan.unreadable.iter_rows(named=True)],
         schema=SPLIT_OUTCOME_SCHEMA,
     )
     read = plan.to_read.filter(~pl.col("source_file").is_in(rewritten))
-    batch = pl.concat([
-        plan.staged,
-        pl.concat([pl.concat([read, plan.unreadable]).select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"),
-    ], how="diagonal")
+    batch = pl.concat(
+        [
+            plan.staged,
+            pl.concat(
+                [pl.concat([read, plan.unreadable]).select(FILE_COLUMNS).drop("sha256"), fresh], how="horizontal"
+            ),
+        ],
+        how="diagonal",
+    )
     manifest = pl.concat([batch, landing_files.filter(pl.col("change") == "deleted")], how="diagonal_relaxed")
     return Split(batch, manifest, rewritten, _listing_state_once_published(landing_files, left=rewritten))
 
@@ -186,8 +222,14 @@ def _listing_state_once_published(landing_files: pl.DataFrame, left: list[str]) 
 
 def _rejection_row(f: dict) -> dict:
     """The outcome of a file rejected unread (unreadable, too large), with the reason landing_files gave."""
-    return {"sha256": f["sha256"], "size_bytes": f["size_bytes"], "status": "rejected", "reason": f["error"],
-            "article_count": 0, "malformed_articles": 0}
+    return {
+        "sha256": f["sha256"],
+        "size_bytes": f["size_bytes"],
+        "status": "rejected",
+        "reason": f["error"],
+        "article_count": 0,
+        "malformed_articles": 0,
+    }
 
 
 def versions_to_extract(staged_articles: pl.DataFrame) -> pl.DataFrame:
@@ -226,15 +268,21 @@ class Extraction:
     def misplaced(self, staged_articles: pl.DataFrame) -> pl.DataFrame:
         """Versions with mentions whose offsets do not slice their surface text, with their files."""
         return self.per_file.filter(pl.col("misplaced_mentions") > 0).join(
-            staged_articles.select("sha256", "source_file"), on="sha256")
+            staged_articles.select("sha256", "source_file"), on="sha256"
+        )
 
     @property
     def over_budget_files(self) -> pl.DataFrame:
         return self.manifest.join(self.over_budget, on="sha256", how="semi").select("source_file", "reason")
 
 
-def extract_manifest(staged_articles: pl.DataFrame, loaded: pl.DataFrame, staged_outcomes: pl.DataFrame,
-                     results: list[ExtractOutcome], max_mentions_per_article: int) -> Extraction:
+def extract_manifest(
+    staged_articles: pl.DataFrame,
+    loaded: pl.DataFrame,
+    staged_outcomes: pl.DataFrame,
+    results: list[ExtractOutcome],
+    max_mentions_per_article: int,
+) -> Extraction:
     """Join extraction outcomes (staged and fresh) with the split manifest, rejecting the versions
     beyond the mention budget."""
     extracted = pl.concat([staged_outcomes, pl.DataFrame(results, schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])

@@ -54,6 +54,7 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
         if number < minimum:
             raise ValueError(text)
         return number
+
     return parse
 
 
@@ -63,6 +64,7 @@ def _number(minimum: float, inclusive: bool) -> Callable[[str], float]:
         if not math.isfinite(number) or number < minimum or (number == minimum and not inclusive):
             raise ValueError(text)
         return number
+
     return parse
 
 
@@ -94,16 +96,26 @@ RULES = {
     "landing": Rule("ETL_LANDING_DIR", paths.DEFAULT_LANDING, "a folder path", _path),
     "warehouse": Rule("ETL_WAREHOUSE", paths.DEFAULT_WAREHOUSE, "a file path", _path),
     "workers": Rule("ETL_WORKERS", os.cpu_count() or 1, "a whole number of at least 1", _whole_number(1)),
-    "settle_seconds": Rule("ETL_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS, "a number of seconds, 0 or more",
-                           _number(0.0, inclusive=True)),
-    "max_file_mb": Rule("ETL_MAX_FILE_MB", DEFAULT_MAX_FILE_BYTES / 2**20, "a number of MB above 0",
-                        _number(0.0, inclusive=False)),
-    "duckdb_memory": Rule("ETL_DUCKDB_MEMORY", DEFAULT_MEMORY_LIMIT,
-                          "a size such as 512MB or 2GiB (units KB, MB, GB, TB, KiB, MiB, GiB, TiB)", _memory),
+    "settle_seconds": Rule(
+        "ETL_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS, "a number of seconds, 0 or more", _number(0.0, inclusive=True)
+    ),
+    "max_file_mb": Rule(
+        "ETL_MAX_FILE_MB", DEFAULT_MAX_FILE_BYTES / 2**20, "a number of MB above 0", _number(0.0, inclusive=False)
+    ),
+    "duckdb_memory": Rule(
+        "ETL_DUCKDB_MEMORY",
+        DEFAULT_MEMORY_LIMIT,
+        "a size such as 512MB or 2GiB (units KB, MB, GB, TB, KiB, MiB, GiB, TiB)",
+        _memory,
+    ),
     "purge_deleted": Rule("ETL_PURGE_DELETED", False, _SWITCH_WORDS, _switch),
     "force_purge": Rule("ETL_PURGE_FORCE", False, _SWITCH_WORDS, _switch),
-    "max_mentions_per_article": Rule("ETL_MAX_MENTIONS_PER_ARTICLE", DEFAULT_MAX_MENTIONS_PER_ARTICLE,
-                                     "a whole number of at least 1", _whole_number(1)),
+    "max_mentions_per_article": Rule(
+        "ETL_MAX_MENTIONS_PER_ARTICLE",
+        DEFAULT_MAX_MENTIONS_PER_ARTICLE,
+        "a whole number of at least 1",
+        _whole_number(1),
+    ),
     # Dagster's own variable (Dagster reads it again to open the instance): read here like the others.
     "dagster_home": Rule("DAGSTER_HOME", None, "a folder path", _path),
 }
@@ -134,8 +146,9 @@ class Settings:
             try:
                 values[name] = rule.check(text)
             except ValueError:
-                raise SettingError(f"{rule.variable}={text!r} is not a valid setting: "
-                                   f"expected {rule.accepted}.") from None
+                raise SettingError(
+                    f"{rule.variable}={text!r} is not a valid setting: expected {rule.accepted}."
+                ) from None
         return cls(**values)
 
     def overridden(self, **given: object) -> Settings:

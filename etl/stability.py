@@ -59,21 +59,37 @@ def quotations_reference(quotes: dict, reference: dict | None) -> dict:
 def compare_classifier(mix: dict, reference: dict | None) -> Comparison:
     """Fails when the rejected share or the type mix moved far from the reference load's."""
     if reference is None or mix["names_classified"] < MIN_NAMES_COMPARED:
-        return Comparison(True, {}, "no earlier load to compare with" if reference is None
-                          else f"fewer than {MIN_NAMES_COMPARED} names classified: too few to compare")
+        return Comparison(
+            True,
+            {},
+            "no earlier load to compare with"
+            if reference is None
+            else f"fewer than {MIN_NAMES_COMPARED} names classified: too few to compare",
+        )
     rejected_shift = abs(mix["rejected_share"] - reference["rejected_share"])
     type_shift = sum(abs(mix["type_shares"][t] - reference["type_shares"].get(t, 0.0)) for t in ENTITY_TYPES) / 2
-    return Comparison(rejected_shift <= MAX_CLASSIFIER_SHIFT and type_shift <= MAX_CLASSIFIER_SHIFT,
-                      {"reference_rejected_share": reference["rejected_share"],
-                       "rejected_shift": round(rejected_shift, 4), "type_shift": round(type_shift, 4)})
+    return Comparison(
+        rejected_shift <= MAX_CLASSIFIER_SHIFT and type_shift <= MAX_CLASSIFIER_SHIFT,
+        {
+            "reference_rejected_share": reference["rejected_share"],
+            "rejected_shift": round(rejected_shift, 4),
+            "type_shift": round(type_shift, 4),
+        },
+    )
 
 
 def compare_attribution(quotes: dict, reference: dict | None) -> Comparison:
     """Warns when the share of quotations given a speaker drops far below the reference load's:
     a silent regression of the attribution rules or of the mentions they lean on."""
     if reference is None or quotes["quotations"] < MIN_QUOTES_COMPARED:
-        return Comparison(True, {}, "no earlier load to compare with" if reference is None
-                          else f"fewer than {MIN_QUOTES_COMPARED} quotations: too few to compare")
+        return Comparison(
+            True,
+            {},
+            "no earlier load to compare with"
+            if reference is None
+            else f"fewer than {MIN_QUOTES_COMPARED} quotations: too few to compare",
+        )
     drop = reference["attributed_share"] - quotes["attributed_share"]
-    return Comparison(drop <= MAX_ATTRIBUTION_DROP,
-                      {"reference_share": reference["attributed_share"], "drop": round(drop, 4)})
+    return Comparison(
+        drop <= MAX_ATTRIBUTION_DROP, {"reference_share": reference["attributed_share"], "drop": round(drop, 4)}
+    )

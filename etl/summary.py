@@ -31,16 +31,24 @@ class LandingCounts:
     seconds: float = 0.0
 
     def metadata(self) -> dict:
-        return {**{f"files_{change}": self.changes.get(change, 0) for change in CHANGES},
-                "files_refused_unread": self.refused_unread, "files_in_flight": self.in_flight,
-                "warehouse_held_by": self.held_by or "nobody", "seconds": self.seconds}
+        return {
+            **{f"files_{change}": self.changes.get(change, 0) for change in CHANGES},
+            "files_refused_unread": self.refused_unread,
+            "files_in_flight": self.in_flight,
+            "warehouse_held_by": self.held_by or "nobody",
+            "seconds": self.seconds,
+        }
 
     @classmethod
     def from_metadata(cls, metadata: Mapping) -> LandingCounts:
         held_by = metadata.get("warehouse_held_by", "nobody")
-        return cls({change: metadata.get(f"files_{change}", 0) for change in CHANGES},
-                   metadata.get("files_refused_unread", 0), metadata.get("files_in_flight", 0),
-                   None if held_by == "nobody" else held_by, metadata.get("seconds", 0.0))
+        return cls(
+            {change: metadata.get(f"files_{change}", 0) for change in CHANGES},
+            metadata.get("files_refused_unread", 0),
+            metadata.get("files_in_flight", 0),
+            None if held_by == "nobody" else held_by,
+            metadata.get("seconds", 0.0),
+        )
 
 
 @dataclass(frozen=True)
@@ -54,13 +62,23 @@ class SplitCounts:
     seconds: float = 0.0
 
     def metadata(self) -> dict:
-        return {ROW_COUNT: self.articles, "files_split": self.files_split, "files_rejected": self.files_rejected,
-                "files_in_flight": self.in_flight, "seconds": self.seconds}
+        return {
+            ROW_COUNT: self.articles,
+            "files_split": self.files_split,
+            "files_rejected": self.files_rejected,
+            "files_in_flight": self.in_flight,
+            "seconds": self.seconds,
+        }
 
     @classmethod
     def from_metadata(cls, metadata: Mapping) -> SplitCounts:
-        return cls(metadata.get(ROW_COUNT, 0), metadata.get("files_split", 0), metadata.get("files_rejected", 0),
-                   metadata.get("files_in_flight", 0), metadata.get("seconds", 0.0))
+        return cls(
+            metadata.get(ROW_COUNT, 0),
+            metadata.get("files_split", 0),
+            metadata.get("files_rejected", 0),
+            metadata.get("files_in_flight", 0),
+            metadata.get("seconds", 0.0),
+        )
 
 
 @dataclass(frozen=True)
@@ -74,15 +92,23 @@ class ExtractCounts:
     seconds: float = 0.0
 
     def metadata(self) -> dict:
-        return {ROW_COUNT: self.mentions, "quotations": self.quotations,
-                "quotations_attributed_share": self.attributed_share,
-                "files_over_mention_budget": self.files_over_mention_budget, "seconds": self.seconds}
+        return {
+            ROW_COUNT: self.mentions,
+            "quotations": self.quotations,
+            "quotations_attributed_share": self.attributed_share,
+            "files_over_mention_budget": self.files_over_mention_budget,
+            "seconds": self.seconds,
+        }
 
     @classmethod
     def from_metadata(cls, metadata: Mapping) -> ExtractCounts:
-        return cls(metadata.get(ROW_COUNT, 0), metadata.get("quotations", 0),
-                   metadata.get("quotations_attributed_share"), metadata.get("files_over_mention_budget", 0),
-                   metadata.get("seconds", 0.0))
+        return cls(
+            metadata.get(ROW_COUNT, 0),
+            metadata.get("quotations", 0),
+            metadata.get("quotations_attributed_share"),
+            metadata.get("files_over_mention_budget", 0),
+            metadata.get("seconds", 0.0),
+        )
 
 
 @dataclass(frozen=True)
@@ -115,16 +141,31 @@ class RunSummary:
     seconds: float
 
     @classmethod
-    def from_run(cls, landing: Path, warehouse: Path, metadata: Mapping[str, Mapping], failed_checks: list[str],
-                 succeeded: bool, seconds: float) -> RunSummary:
+    def from_run(
+        cls,
+        landing: Path,
+        warehouse: Path,
+        metadata: Mapping[str, Mapping],
+        failed_checks: list[str],
+        succeeded: bool,
+        seconds: float,
+    ) -> RunSummary:
         """From the metadata of every asset the run materialised, by asset name."""
-        return cls(landing, warehouse,
-                   LandingCounts.from_metadata(metadata.get("landing_files", {})),
-                   SplitCounts.from_metadata(metadata.get("staged_articles", {})),
-                   ExtractCounts.from_metadata(metadata.get("staged_mentions", {})),
-                   {asset: TableCounts.from_metadata(values) for asset, values in metadata.items()
-                    if asset.startswith(("dim_", "fact_"))},
-                   failed_checks, succeeded, seconds)
+        return cls(
+            landing,
+            warehouse,
+            LandingCounts.from_metadata(metadata.get("landing_files", {})),
+            SplitCounts.from_metadata(metadata.get("staged_articles", {})),
+            ExtractCounts.from_metadata(metadata.get("staged_mentions", {})),
+            {
+                asset: TableCounts.from_metadata(values)
+                for asset, values in metadata.items()
+                if asset.startswith(("dim_", "fact_"))
+            },
+            failed_checks,
+            succeeded,
+            seconds,
+        )
 
     def _rows(self, table: str) -> int | str:
         rows = self.tables.get(table, TableCounts()).rows
@@ -136,17 +177,31 @@ class RunSummary:
         lines = [
             f"landing   {self.landing}",
             f"warehouse {self.warehouse}",
-            "files     " + ", ".join(f"{files.changes.get(change, 0)} {change}" for change in PRINTED_CHANGES)
+            "files     "
+            + ", ".join(f"{files.changes.get(change, 0)} {change}" for change in PRINTED_CHANGES)
             + f", {split.files_rejected + extract.files_over_mention_budget} rejected, "
             f"{files.in_flight + split.in_flight} still being written",
             f"this load {split.articles} articles, {extract.mentions} mentions, {extract.quotations} quotations",
             f"warehouse {self._rows('fact_article')} articles, {self._rows('fact_mention')} mentions, "
             f"{self._rows('dim_entity')} entities, {self._rows('fact_quote')} quotations",
-            "stages    " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in (
-                ("fingerprint", files.seconds), ("split", split.seconds), ("extract", extract.seconds),
-                ("publish", publish_seconds))),
-            "checks    " + ("FAILED: " + ", ".join(self.failed_checks) if self.failed_checks
-                              else "all passed" if self.succeeded else "not all run: the run failed"),
+            "stages    "
+            + ", ".join(
+                f"{stage} {seconds:.1f} s"
+                for stage, seconds in (
+                    ("fingerprint", files.seconds),
+                    ("split", split.seconds),
+                    ("extract", extract.seconds),
+                    ("publish", publish_seconds),
+                )
+            ),
+            "checks    "
+            + (
+                "FAILED: " + ", ".join(self.failed_checks)
+                if self.failed_checks
+                else "all passed"
+                if self.succeeded
+                else "not all run: the run failed"
+            ),
             f"seconds   {self.seconds:.1f}",
         ]
         if files.held_by:

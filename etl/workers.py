@@ -14,8 +14,8 @@ import charset_normalizer  # noqa: E402, F401  (decoding imports these on first 
 import ftfy  # noqa: E402, F401
 
 from etl import parallel  # noqa: E402, F401  (the pool's initializer)
-from etl.staging import chunks  # noqa: E402, F401  (the pool's tasks)
 from etl.mentions import classify, gazetteer  # noqa: E402
+from etl.staging import chunks  # noqa: E402, F401  (the pool's tasks)
 
 gazetteer.warm_up()
 classify.model()

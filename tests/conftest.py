@@ -10,8 +10,12 @@ from helpers import GOLD, SEEDS, settle
 
 # Property tests: 300 cases each in the suite; benchmarks/fuzz.py selects "fuzz" for a long pass.
 settings.register_profile("suite", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")), deadline=None,
-                          suppress_health_check=list(HealthCheck))
+settings.register_profile(
+    "fuzz",
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20000")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 

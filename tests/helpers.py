@@ -34,15 +34,23 @@ CONTENT = {
 
 def build(*args: str, **env: str) -> subprocess.CompletedProcess:
     """`python -m etl build` in a subprocess, with `env` added to this process's environment."""
-    return subprocess.run([sys.executable, "-m", "etl", "build", *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **env})
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "build", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
 
 
 def make_corpus(out: Path, mb: float, *options: str) -> Path:
     """A seed-format corpus of about `mb` MB from the shared generator, in `out` (its manifest is
     written beside it, as `<out>.manifest.jsonl`); `options` are the generator's (`--seed 7`, `--bad 1`)."""
-    subprocess.run([sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(out), "--mb", str(mb),
-                    *options], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "make_corpus.py"), "--out", str(out), "--mb", str(mb), *options],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -51,7 +59,7 @@ def settle(*paths: Path) -> None:
     being written (see ETL_SETTLE_SECONDS)."""
     past = time.time() - 60
     for path in paths:
-        for file in (path.iterdir() if path.is_dir() else [path]):
+        for file in path.iterdir() if path.is_dir() else [path]:
             os.utime(file, (past, past))
 
 
@@ -59,7 +67,9 @@ def entity_f1(warehouse: Path, gold: Path) -> float:
     """The shared scorer's entity F1 for a warehouse against a gold file."""
     scored = subprocess.run(
         [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--db", str(warehouse), "--gold", str(gold)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert scored.returncode == 0, scored.stderr
     return float(scored.stdout.strip().splitlines()[-1].split()[-1])
@@ -68,8 +78,10 @@ def entity_f1(warehouse: Path, gold: Path) -> float:
 def warehouse_fingerprint(warehouse: Path) -> dict[str, tuple]:
     """Row count and an order-independent content hash of every published table."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {name: con.execute(f"SELECT count(*), sum(hash(t)) FROM ({query}) t").fetchall()[0]
-                for name, query in CONTENT.items()}
+        return {
+            name: con.execute(f"SELECT count(*), sum(hash(t)) FROM ({query}) t").fetchall()[0]
+            for name, query in CONTENT.items()
+        }
 
 
 def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str, str]) -> None:

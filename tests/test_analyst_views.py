@@ -26,8 +26,17 @@ Jeremy Corbyn told a rally in Leeds on Saturday: "The Tories have taken the nort
 Mr Corbyn said Labour would invest in rail links. Mr Walker, a councillor in Leeds, said buses mattered more.
 """
 # Every view over articles, mentions or quotations; each is a table macro of the same name too.
-COUNTING_VIEWS = ["articles", "article_entities", "quotes", "quotes_by_speaker", "entity_summary",
-                  "entity_mentions_by_month", "co_mentions", "mention_context", "mentions_by_role"]
+COUNTING_VIEWS = [
+    "articles",
+    "article_entities",
+    "quotes",
+    "quotes_by_speaker",
+    "entity_summary",
+    "entity_mentions_by_month",
+    "co_mentions",
+    "mention_context",
+    "mentions_by_role",
+]
 
 
 @pytest.fixture(scope="module")
@@ -66,28 +75,41 @@ def _rows(warehouse: Path, relation: str) -> list[tuple]:
 
 # Names that resolve.
 
+
 def test_find_entity_finds_the_conservatives_by_what_articles_call_them(warehouses):
     for name in ("tories", "Tories", " TORIES "):
-        assert _query(warehouses["before"], "SELECT rank, entity_name, entity_type, matched_alias, mentions, articles, "
-                      "aliases FROM find_entity(?)", [name]) == [
+        assert _query(
+            warehouses["before"],
+            "SELECT rank, entity_name, entity_type, matched_alias, mentions, articles, aliases FROM find_entity(?)",
+            [name],
+        ) == [
             # "Conservatives" 5 times and "Conservative" once in the samples, "Tories" 3 times in 005.
-            (1, "Conservative Party", "ORG", "Tories", 9, 4, ["Conservative", "Conservatives", "Tories"])]
+            (1, "Conservative Party", "ORG", "Tories", 9, 4, ["Conservative", "Conservatives", "Tories"])
+        ]
 
 
 def test_find_entity_ranks_an_exact_canonical_name_first_then_by_mentions(warehouses):
     walkers = "SELECT rank, entity_name, matched_alias, mentions FROM find_entity(?)"
     # Jackie Walker is "Walker" 3 times in 000; 005's councillor is only ever "Mr Walker".
-    assert _query(warehouses["before"], walkers, ["walker"]) == [(1, "Jackie Walker", "Walker", 5),
-                                                                 (2, "Walker", "Walker", 1)]
-    assert _query(warehouses["before"], walkers, ["Walker"]) == [(1, "Walker", "Walker", 1),
-                                                                 (2, "Jackie Walker", "Walker", 5)]
-    assert _query(warehouses["before"], "SELECT canonical_name('walker'), canonical_name('Walker'), "
-                  "canonical_name('LABOUR'), canonical_name('uk'), canonical_name('uk', of_type := 'org'), "
-                  "canonical_name('nobody at all')") == [
-        ("Jackie Walker", "Walker", "Labour Party", "United Kingdom", None, None)]
+    assert _query(warehouses["before"], walkers, ["walker"]) == [
+        (1, "Jackie Walker", "Walker", 5),
+        (2, "Walker", "Walker", 1),
+    ]
+    assert _query(warehouses["before"], walkers, ["Walker"]) == [
+        (1, "Walker", "Walker", 1),
+        (2, "Jackie Walker", "Walker", 5),
+    ]
+    assert _query(
+        warehouses["before"],
+        "SELECT canonical_name('walker'), canonical_name('Walker'), "
+        "canonical_name('LABOUR'), canonical_name('uk'), canonical_name('uk', of_type := 'org'), "
+        "canonical_name('nobody at all')",
+    ) == [("Jackie Walker", "Walker", "Labour Party", "United Kingdom", None, None)]
     # LIKE wildcards: both Milibands, the one mentioned more first.
-    assert _query(warehouses["before"], walkers, ["%miliband"]) == [(1, "Ed Miliband", "Ed Miliband", 24),
-                                                                     (2, "David Miliband", "David Miliband", 2)]
+    assert _query(warehouses["before"], walkers, ["%miliband"]) == [
+        (1, "Ed Miliband", "Ed Miliband", 24),
+        (2, "David Miliband", "David Miliband", 2),
+    ]
 
 
 def test_co_mentions_of_takes_any_case_or_alias(warehouses):
@@ -104,10 +126,14 @@ def test_co_mentions_of_takes_any_case_or_alias(warehouses):
 
 def test_example_query_find_entity(warehouses):
     rows = _query(warehouses["before"], (QUERIES / "find_entity.sql").read_text())
-    assert rows == [(1, "Ed Miliband", "PERSON", "Ed Miliband", 24), (2, "David Miliband", "PERSON", "David Miliband", 2)]
+    assert rows == [
+        (1, "Ed Miliband", "PERSON", "Ed Miliband", 24),
+        (2, "David Miliband", "PERSON", "David Miliband", 2),
+    ]
 
 
 # Files marked deleted.
+
 
 def test_a_deleted_files_rows_no_longer_count(warehouses):
     after = warehouses["after"]
@@ -115,8 +141,9 @@ def test_a_deleted_files_rows_no_longer_count(warehouses):
     assert _query(after, "SELECT count(*) FROM quotes WHERE source_file = ?", [DELETED]) == [(0,)]
     assert _query(after, "SELECT count(*) FROM mention_context WHERE source_file = ?", [DELETED]) == [(0,)]
     # Labour: 78 mentions in the samples, 2 in 005, 10 in 002; eight articles in five files are left.
-    assert _query(after, "SELECT mentions, articles, files FROM entity_summary WHERE entity_name = 'Labour Party'") \
-        == [(70, 8, 5)]
+    assert _query(after, "SELECT mentions, articles, files FROM entity_summary WHERE entity_name = 'Labour Party'") == [
+        (70, 8, 5)
+    ]
     assert _query(after, "SELECT count(*) FROM entity_summary WHERE entity_name = 'Tim Finch'") == [(0,)]
     assert _query(after, "SELECT count(*) FROM quotes_by_speaker WHERE speaker_name = 'Tim Finch'") == [(0,)]
     assert _query(after, "SELECT * FROM find_entity('finch')") == []
@@ -125,14 +152,20 @@ def test_a_deleted_files_rows_no_longer_count(warehouses):
 
 def test_include_deleted_counts_them_again(warehouses):
     after = warehouses["after"]
-    assert _query(after, "SELECT DISTINCT source_status FROM articles(include_deleted := true) WHERE source_file = ?",
-                  [DELETED]) == [("deleted",)]
-    assert _query(after, "SELECT mentions, articles, files FROM entity_summary(include_deleted := true) "
-                  "WHERE entity_name = 'Labour Party'") == [(80, 9, 6)]
-    assert _query(after, "SELECT quotations FROM quotes_by_speaker(include_deleted := true) "
-                  "WHERE speaker_name = 'Tim Finch'") == [(5,)]
-    assert _query(after, "SELECT entity_name, matched_alias, mentions FROM find_entity('finch', include_deleted := true)") \
-        == [("Tim Finch", "Finch", 2)]
+    assert _query(
+        after, "SELECT DISTINCT source_status FROM articles(include_deleted := true) WHERE source_file = ?", [DELETED]
+    ) == [("deleted",)]
+    assert _query(
+        after,
+        "SELECT mentions, articles, files FROM entity_summary(include_deleted := true) "
+        "WHERE entity_name = 'Labour Party'",
+    ) == [(80, 9, 6)]
+    assert _query(
+        after, "SELECT quotations FROM quotes_by_speaker(include_deleted := true) WHERE speaker_name = 'Tim Finch'"
+    ) == [(5,)]
+    assert _query(
+        after, "SELECT entity_name, matched_alias, mentions FROM find_entity('finch', include_deleted := true)"
+    ) == [("Tim Finch", "Finch", 2)]
     assert ("Ed Miliband", "PERSON", 4) in _rows(after, "co_mentions_of('labour', include_deleted := true)")
 
 
@@ -146,11 +179,28 @@ def test_every_counting_view_has_its_macro_and_every_column_and_macro_a_comment(
     db = warehouses["after"]
     views = {v for (v,) in _query(db, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
     assert views == {*COUNTING_VIEWS, "rejected_files"}
-    table_macros = {f for (f,) in _query(db, "SELECT function_name FROM duckdb_functions() WHERE function_type = "
-                                              "'table_macro' AND NOT internal")}
+    table_macros = {
+        f
+        for (f,) in _query(
+            db, "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' AND NOT internal"
+        )
+    }
     assert set(COUNTING_VIEWS) <= table_macros
-    assert _query(db, "SELECT table_name, column_name FROM duckdb_columns() WHERE table_name IN (SELECT unnest(?)) "
-                  "AND coalesce(comment, '') = ''", [sorted(views)]) == []
+    assert (
+        _query(
+            db,
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE table_name IN (SELECT unnest(?)) "
+            "AND coalesce(comment, '') = ''",
+            [sorted(views)],
+        )
+        == []
+    )
     assert _query(db, "SELECT view_name FROM duckdb_views() WHERE NOT internal AND coalesce(comment, '') = ''") == []
-    assert _query(db, "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') "
-                  "AND NOT internal AND coalesce(comment, '') = ''") == []
+    assert (
+        _query(
+            db,
+            "SELECT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') "
+            "AND NOT internal AND coalesce(comment, '') = ''",
+        )
+        == []
+    )

@@ -5,7 +5,6 @@ import pytest
 from etl.articles.forms import matching_form
 from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
-
 from helpers import SEEDS
 
 
@@ -21,7 +20,7 @@ def test_seed_files_split_exactly_as_the_gold_says(gold):
     for name, expected in by_file.items():
         articles = _articles(name)
         assert len(articles) == len(expected), name
-        for article, record in zip(articles, expected):
+        for article, record in zip(articles, expected, strict=True):
             assert article.title == record["title"]
             assert [article.char_start, article.char_end] == record["char_span"]
             assert article.standfirst == record["standfirst"]
@@ -75,7 +74,7 @@ def test_unknown_shapes_never_raise(text):
 
 def test_matching_form_keeps_offsets():
     text = "“Miliband’s” – said\xa0Ms Majid"
-    assert matching_form(text) == "\"Miliband's\" - said Ms Majid"
+    assert matching_form(text) == '"Miliband\'s" - said Ms Majid'
     assert len(matching_form(text)) == len(text)
 
 
@@ -100,7 +99,10 @@ def test_a_long_blank_line_separates_paragraphs():
     text = "Title\n\nFirst paragraph.\n" + " \t" * 100_000 + "\nSecond paragraph.\n"
     (article,) = split_articles(text)
     assert [(p.role, article.text[p.start : p.end]) for p in article.paragraphs] == [
-        ("title", "Title"), ("standfirst", "First paragraph."), ("body", "Second paragraph.")]
+        ("title", "Title"),
+        ("standfirst", "First paragraph."),
+        ("body", "Second paragraph."),
+    ]
 
 
 def test_implausible_publication_dates_are_left_unknown_and_reported():
@@ -109,7 +111,12 @@ def test_implausible_publication_dates_are_left_unknown_and_reported():
     text = "".join(f" date {d}\nTitle {i}\n\nBody {i}.\nGetty\nShow Hide image\n" for i, d in enumerate(dates))
     articles = split_articles(text)
     assert [(a.title, a.published_date, a.unusable_date) for a in articles] == [
-        ("Title 0", None, "0001-01-01"), ("Title 1", None, "9999-12-31"), ("Title 2", None, "1799-12-31"),
-        ("Title 3", dt.date(1800, 1, 1), None), ("Title 4", ahead, None), ("Title 5", None, dates[5])]
+        ("Title 0", None, "0001-01-01"),
+        ("Title 1", None, "9999-12-31"),
+        ("Title 2", None, "1799-12-31"),
+        ("Title 3", dt.date(1800, 1, 1), None),
+        ("Title 4", ahead, None),
+        ("Title 5", None, dates[5]),
+    ]
     (not_a_date,) = split_articles(" date 2017-02-30\nTitle\n\nBody.\n")
     assert (not_a_date.published_date, not_a_date.unusable_date) == (None, "2017-02-30")

@@ -3,7 +3,6 @@
 from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
-
 from helpers import BBC, build, settle
 
 BBC_FILES = sorted(BBC.glob("*/*.txt"))
@@ -43,11 +42,13 @@ def test_the_whole_bbc_corpus_builds_one_article_per_file(tmp_path):
     result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*), count(DISTINCT source_file), max(article_index) FROM articles").fetchall() \
-            == [(2225, 2225, 1)]
+        assert con.execute(
+            "SELECT count(*), count(DISTINCT source_file), max(article_index) FROM articles"
+        ).fetchall() == [(2225, 2225, 1)]
         assert con.execute("SELECT count(*) FROM rejected_files").fetchall() == [(0,)]
         title, encoding = con.execute(
             "SELECT a.title, f.encoding FROM articles a JOIN dim_source_file f USING (source_file) "
-            "WHERE source_file = 'sport_199.txt'").fetchall()[0]
+            "WHERE source_file = 'sport_199.txt'"
+        ).fetchall()[0]
         body = con.execute("SELECT body FROM articles WHERE source_file = 'sport_199.txt'").fetchall()[0][0]
     assert title == "Chelsea sack Mutu" and encoding == "cp1252" and "£" in body

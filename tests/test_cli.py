@@ -12,10 +12,26 @@ import duckdb
 from helpers import GOLD, SHARED, build, entity_f1, settle
 
 CONTRACT = {
-    "articles": ["source_file", "article_index", "article_id", "title", "standfirst", "body", "byline",
-                 "published_date", "word_count"],
-    "article_entities": ["source_file", "article_index", "title", "entity_name", "entity_type", "mention_count",
-                         "surface_forms"],
+    "articles": [
+        "source_file",
+        "article_index",
+        "article_id",
+        "title",
+        "standfirst",
+        "body",
+        "byline",
+        "published_date",
+        "word_count",
+    ],
+    "article_entities": [
+        "source_file",
+        "article_index",
+        "title",
+        "entity_name",
+        "entity_type",
+        "mention_count",
+        "surface_forms",
+    ],
     "rejected_files": ["source_file", "reason"],
 }
 
@@ -31,13 +47,18 @@ def test_build_then_rebuild(tmp_path: Path, landing: Path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
         for view, columns in CONTRACT.items():
-            found = [c for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [view]).fetchall()]
+            found = [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [view],
+                ).fetchall()
+            ]
             assert found[: len(columns)] == columns, view
         surface = con.execute(
             "SELECT surface_forms FROM article_entities WHERE source_file = '004_1dfb63bf47ca936e.txt' "
-            "AND entity_name = 'Jeremy Corbyn'").fetchall()
+            "AND entity_name = 'Jeremy Corbyn'"
+        ).fetchall()
     assert surface == [(["Corbyn", "Jeremy Corbyn"],)]
     second = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert second.returncode == 0, second.stderr
@@ -48,9 +69,19 @@ def test_scorer_reads_the_warehouse(tmp_path: Path, landing: Path):
     warehouse = tmp_path / "news.duckdb"
     assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert entity_f1(warehouse, GOLD) >= 0.92  # the spaCy small model scores 0.63 on the same gold
-    scored = subprocess.run([sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--db", str(warehouse),
-                             "--gold", str(SHARED / "gold" / "quotes_seeds.jsonl")],
-                            capture_output=True, text=True, timeout=120)
+    scored = subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "tools" / "score_quotes.py"),
+            "--db",
+            str(warehouse),
+            "--gold",
+            str(SHARED / "gold" / "quotes_seeds.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert scored.returncode == 0, scored.stderr
     last = scored.stdout.strip().splitlines()[-1].split()  # quote F1 x speaker accuracy y
     assert float(last[2]) >= 0.95 and float(last[5]) >= 0.75, last
@@ -85,7 +116,9 @@ def test_pattern_characters_in_the_warehouse_name_are_taken_literally(tmp_path: 
     for name, folder in builds.items():
         with duckdb.connect(str(tmp_path / name), read_only=True) as con:
             files = sorted(f for (f,) in con.execute("SELECT DISTINCT source_file FROM articles").fetchall())
-            articles = con.execute("SELECT count(*), count(DISTINCT (source_file, article_index)) FROM articles").fetchall()
+            articles = con.execute(
+                "SELECT count(*), count(DISTINCT (source_file, article_index)) FROM articles"
+            ).fetchall()
         assert files == sorted(p.name for p in folder.iterdir()), name
         assert articles[0][0] == articles[0][1], name  # no article read twice
 
@@ -103,7 +136,7 @@ def test_a_symlink_loop_and_a_name_that_is_not_utf8_are_rejected_and_the_rest_lo
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
     assert rejected == {
         "bad\\xff.txt": "The file name is not valid UTF-8 (shown here with its invalid bytes escaped); "
-                        "rename the file to load it.",
+        "rename the file to load it.",
         "loop.txt": "The file could not be read: Too many levels of symbolic links.",
     }
     again = build("--landing", str(landing), "--warehouse", str(warehouse))

@@ -9,13 +9,15 @@ import duckdb
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from helpers import SEEDS, settle
 from etl.definitions import build_definitions
+from helpers import SEEDS, settle
 
 SHARED_TEXT = "Corbyn backs free movement\n\nJeremy Corbyn met Labour members in Leeds on Monday.\n"
 # Seed files, plus one text dated differently by two versions (the date belongs to the occurrence).
 CONTENTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))[:3]] + [
-    f" date 2017-08-07 {SHARED_TEXT}", f" date 2018-01-02 {SHARED_TEXT}", SHARED_TEXT,
+    f" date 2017-08-07 {SHARED_TEXT}",
+    f" date 2018-01-02 {SHARED_TEXT}",
+    SHARED_TEXT,
 ]
 NAMES = ["a.txt", "b.txt", "c.txt"]
 # What a clean rebuild must reproduce: the rows of the files present in the landing folder (the
@@ -25,14 +27,15 @@ CONTENT = {
     "files": "SELECT * EXCLUDE (first_seen_at, last_loaded_at) FROM dim_source_file WHERE status <> 'deleted'",
     "articles": "SELECT * FROM articles WHERE source_status <> 'deleted'",
     "article_entities": "SELECT * FROM article_entities WHERE source_file IN "
-                        "(SELECT source_file FROM dim_source_file WHERE status = 'loaded')",
+    "(SELECT source_file FROM dim_source_file WHERE status = 'loaded')",
     "fact_article": f"SELECT * FROM fact_article WHERE source_file_key IN {LOADED}",
     "fact_mention": f"SELECT * FROM fact_mention WHERE source_file_key IN {LOADED}",
     "fact_quote": f"SELECT * FROM fact_quote WHERE source_file_key IN {LOADED}",
 }
 
-operations = st.lists(st.tuples(st.sampled_from(NAMES), st.none() | st.integers(0, len(CONTENTS) - 1)),
-                      min_size=1, max_size=6)
+operations = st.lists(
+    st.tuples(st.sampled_from(NAMES), st.none() | st.integers(0, len(CONTENTS) - 1)), min_size=1, max_size=6
+)
 
 
 def _build(landing: Path, warehouse: Path) -> None:

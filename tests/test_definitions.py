@@ -16,7 +16,6 @@ from etl.mentions.extract import extract_mentions
 from etl.paths import staging_dir
 from etl.staging.store import Stage
 from etl.summary import LandingCounts, SplitCounts
-
 from helpers import edited_sql, settle
 
 
@@ -24,8 +23,17 @@ def test_definitions_load():
     dg.Definitions.validate_loadable(defs)
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"landing_files", "staged_articles", "staged_mentions", "dim_source_file", "dim_article",
-            "dim_entity", "dim_date", "fact_article", "fact_mention"} <= keys
+    assert {
+        "landing_files",
+        "staged_articles",
+        "staged_mentions",
+        "dim_source_file",
+        "dim_article",
+        "dim_entity",
+        "dim_date",
+        "fact_article",
+        "fact_mention",
+    } <= keys
     for spec in defs.resolve_all_asset_specs():
         assert spec.description and spec.group_name and spec.kinds, spec.key
 
@@ -60,11 +68,17 @@ def test_materialise_everything_with_all_checks_passing(tmp_path: Path, landing:
     assert [e.check_name for e in evaluations if not e.passed] == []
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
-        titles = con.execute("SELECT title FROM articles WHERE source_file = '001_666f149987165847.txt' ORDER BY article_index").fetchall()
-    assert titles == [("What would a progressive immigration policy look like?",),
-                      ("Labour is a pioneer in fighting sexism. That doesn't mean there's no sexism in Labour",)]
-    published = {e.asset_key.to_user_string(): e.metadata for e in
-                 (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
+        titles = con.execute(
+            "SELECT title FROM articles WHERE source_file = '001_666f149987165847.txt' ORDER BY article_index"
+        ).fetchall()
+    assert titles == [
+        ("What would a progressive immigration policy look like?",),
+        ("Labour is a pioneer in fighting sexism. That doesn't mean there's no sexism in Labour",),
+    ]
+    published = {
+        e.asset_key.to_user_string(): e.metadata
+        for e in (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())
+    }
     columns = {c.name: c.description for c in published["fact_mention"]["dagster/column_schema"].value.columns}
     assert columns["in_quote"] == "True when the mention sits inside a direct quotation."
     assert published["fact_mention"]["dagster/row_count"].value == 327
@@ -101,19 +115,25 @@ def test_new_pipeline_version_reprocesses_loaded_files(tmp_path: Path, landing: 
     files = _landing_counts(result)
     assert files.changes["outdated"] == 5 and files.changes["unchanged"] == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT DISTINCT pipeline_version FROM dim_source_file").fetchall() == [("layout-2/rules-2",)]
+        assert con.execute("SELECT DISTINCT pipeline_version FROM dim_source_file").fetchall() == [
+            ("layout-2/rules-2",)
+        ]
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
 
 
 def _staged_outputs(warehouse: Path) -> dict[Path, int]:
     """Every staged article and mention file, with when it was last written."""
     stage = Stage(staging_dir(warehouse))
-    return {path: path.stat().st_mtime_ns for folder in (stage.articles_dir, stage.mentions_dir)
-            for path in folder.rglob("*")}
+    return {
+        path: path.stat().st_mtime_ns
+        for folder in (stage.articles_dir, stage.mentions_dir)
+        for path in folder.rglob("*")
+    }
 
 
-def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_path: Path, landing: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch):
+def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     warehouse = tmp_path / "w.duckdb"
     loaded_at = "SELECT source_file, last_loaded_at FROM dim_source_file ORDER BY ALL"
     with dg.instance_for_test() as instance:
@@ -123,11 +143,20 @@ def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_p
         with duckdb.connect(str(warehouse), read_only=True) as con:
             first_loaded_at = con.execute(loaded_at).fetchall()
         version = schema.schema_version()
-        edited_sql(tmp_path / "sql", monkeypatch,
-                   ("schema.sql", "fact_mention.in_quote IS 'True when the mention sits inside",
-                    "fact_mention.in_quote IS 'True when the mention stands inside"),
-                   ("views.sql", "VIEW articles IS 'One row per article occurrence in a file.'",
-                    "VIEW articles IS 'One row per article occurrence in a landing file.'"))
+        edited_sql(
+            tmp_path / "sql",
+            monkeypatch,
+            (
+                "schema.sql",
+                "fact_mention.in_quote IS 'True when the mention sits inside",
+                "fact_mention.in_quote IS 'True when the mention stands inside",
+            ),
+            (
+                "views.sql",
+                "VIEW articles IS 'One row per article occurrence in a file.'",
+                "VIEW articles IS 'One row per article occurrence in a landing file.'",
+            ),
+        )
         assert schema.schema_version() == version
         result = _run(landing, warehouse, instance)
     assert result.success
@@ -137,16 +166,19 @@ def test_a_changed_comment_is_applied_in_place_without_reprocessing_a_file(tmp_p
     assert [files.changes[change] for change in ("new", "changed", "outdated")] == [0, 0, 0]
     assert SplitCounts.from_metadata(_metadata(result, "staged_articles")).articles == 0
     assert _staged_outputs(warehouse) == staged
-    published = {e.asset_key.to_user_string(): e.metadata for e in
-                 (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())}
+    published = {
+        e.asset_key.to_user_string(): e.metadata
+        for e in (ev.event_specific_data.materialization for ev in result.get_asset_materialization_events())
+    }
     columns = {c.name: c.description for c in published["fact_mention"]["dagster/column_schema"].value.columns}
     assert columns["in_quote"] == "True when the mention stands inside a direct quotation."
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'fact_mention' "
-                           "AND column_name = 'in_quote'").fetchall() == [
-            ("True when the mention stands inside a direct quotation.",)]
+        assert con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'fact_mention' AND column_name = 'in_quote'"
+        ).fetchall() == [("True when the mention stands inside a direct quotation.",)]
         assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'articles'").fetchall() == [
-            ("One row per article occurrence in a landing file.",)]
+            ("One row per article occurrence in a landing file.",)
+        ]
         assert con.execute(loaded_at).fetchall() == first_loaded_at  # no file's rows were replaced
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
 
@@ -155,8 +187,14 @@ def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeyp
     import etl.staging.chunks
 
     real = etl.staging.chunks.extracted_frames
-    monkeypatch.setattr(etl.staging.chunks, "extracted_frames", lambda articles, tallies=None: (
-        real(articles, tallies)[0].with_columns(char_end=0), real(articles, tallies)[1]))
+    monkeypatch.setattr(
+        etl.staging.chunks,
+        "extracted_frames",
+        lambda articles, tallies=None: (
+            real(articles, tallies)[0].with_columns(char_end=0),
+            real(articles, tallies)[1],
+        ),
+    )
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
         result = _run(landing, warehouse, instance)
@@ -169,8 +207,9 @@ def test_blocking_check_stops_publication(tmp_path: Path, landing: Path, monkeyp
 NEW_ARTICLE = "A new title\n\nKeir Starmer said Labour would win in London.\n"
 
 
-def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Path, landing: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch):
+def test_integrity_violation_fails_its_check_and_discards_the_load(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     import etl.staging.chunks
 
     warehouse = tmp_path / "w.duckdb"
@@ -180,12 +219,21 @@ def test_integrity_violation_fails_its_check_and_discards_the_load(tmp_path: Pat
         settle(landing)
         # Offsets still slice the text (the staged check passes), but no mention lies inside its sentence.
         real = etl.staging.chunks.extracted_frames
-        monkeypatch.setattr(etl.staging.chunks, "extracted_frames", lambda articles, tallies=None: (
-            real(articles, tallies)[0].with_columns(sentence_end=0), real(articles, tallies)[1]))
+        monkeypatch.setattr(
+            etl.staging.chunks,
+            "extracted_frames",
+            lambda articles, tallies=None: (
+                real(articles, tallies)[0].with_columns(sentence_end=0),
+                real(articles, tallies)[1],
+            ),
+        )
         result = _run(landing, warehouse, instance)
     assert not result.success
-    failed = {(e.asset_key.to_user_string(), e.check_name): e.metadata["violating_rows"].value
-              for e in result.get_asset_check_evaluations() if not e.passed}
+    failed = {
+        (e.asset_key.to_user_string(), e.check_name): e.metadata["violating_rows"].value
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    }
     new = split_articles(NEW_ARTICLE)[0]
     mentions = len(extract_mentions(new.text, new.paragraphs))
     assert mentions >= 2  # Labour and London at least
@@ -199,17 +247,22 @@ def test_a_run_with_nothing_to_load_checks_the_published_file(tmp_path: Path, la
     with dg.instance_for_test() as instance:
         first = _run(landing, warehouse, instance)
         again = _run(landing, warehouse, instance)
-    counted = {run: {e.check_name: (e.passed, e.metadata["counted"].value)
-                     for e in result.get_asset_check_evaluations()
-                     if e.asset_key.to_user_string() == "fact_mention" and "counted" in e.metadata}
-               for run, result in (("first", first), ("again", again))}
+    counted = {
+        run: {
+            e.check_name: (e.passed, e.metadata["counted"].value)
+            for e in result.get_asset_check_evaluations()
+            if e.asset_key.to_user_string() == "fact_mention" and "counted" in e.metadata
+        }
+        for run, result in (("first", first), ("again", again))
+    }
     assert counted["first"]["offsets_slice_surface"] == (True, "in the load")
     assert counted["again"]["offsets_slice_surface"] == (True, "on the published file")
     assert counted["again"].keys() == counted["first"].keys() == {"keys_resolve", "offsets_slice_surface"}
 
 
-def test_files_still_being_written_wait_for_the_next_run(tmp_path: Path, landing: Path,
-                                                        monkeypatch: pytest.MonkeyPatch):
+def test_files_still_being_written_wait_for_the_next_run(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     warehouse = tmp_path / "w.duckdb"
     (landing / "005_arriving.txt").write_text("Half a title\n\nHalf a bo", encoding="utf-8")
     with dg.instance_for_test() as instance:
@@ -242,8 +295,9 @@ def test_a_200_mb_file_is_rejected_unread_and_only_once(tmp_path: Path, landing:
     assert files.changes["unchanged"] == 6 and files.changes["new"] == 0
 
 
-def test_classifier_check_fails_when_the_rejected_share_jumps(tmp_path: Path, landing: Path,
-                                                              monkeypatch: pytest.MonkeyPatch):
+def test_classifier_check_fails_when_the_rejected_share_jumps(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     import etl.mentions.classify
 
     with dg.instance_for_test() as instance:
@@ -270,8 +324,9 @@ def test_the_sensor_lists_past_a_symlink_loop_and_a_name_that_is_not_utf8(tmp_pa
     assert len(result.run_requests) == 1
 
 
-def test_a_file_that_becomes_unreadable_keeps_the_version_loaded_before(tmp_path: Path, landing: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch):
+def test_a_file_that_becomes_unreadable_keeps_the_version_loaded_before(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     import etl.planning
 
     warehouse = tmp_path / "w.duckdb"
@@ -293,6 +348,9 @@ def test_a_file_that_becomes_unreadable_keeps_the_version_loaded_before(tmp_path
     check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "all_files_readable")
     assert not check.passed and "Permission denied" in check.metadata["unreadable"].value
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT status, reason FROM dim_source_file WHERE source_file = ?",
-                           [unreadable.name]).fetchall() == [("loaded", None)]
-        assert con.execute("SELECT count(*) FROM articles WHERE source_file = ?", [unreadable.name]).fetchall() == [(2,)]
+        assert con.execute(
+            "SELECT status, reason FROM dim_source_file WHERE source_file = ?", [unreadable.name]
+        ).fetchall() == [("loaded", None)]
+        assert con.execute("SELECT count(*) FROM articles WHERE source_file = ?", [unreadable.name]).fetchall() == [
+            (2,)
+        ]

@@ -47,8 +47,10 @@ def test_damaged_encodings_give_one_intact_article(faulty_warehouse, name):
 def test_repairs_and_encodings_are_recorded(faulty_warehouse):
     warehouse, _ = faulty_warehouse
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        files = {name: (enc, repair) for name, enc, repair in
-                 con.execute("SELECT source_file, encoding, repair FROM dim_source_file").fetchall()}
+        files = {
+            name: (enc, repair)
+            for name, enc, repair in con.execute("SELECT source_file, encoding, repair FROM dim_source_file").fetchall()
+        }
     assert files["bad_000_windows1252.txt"] == ("cp1252", None)
     assert files["bad_000_bom.txt"][0] == "utf-8-sig"
     assert files["bad_000_mojibake.txt"][1].startswith("mojibake repaired")

@@ -16,8 +16,9 @@ def test_generated_corpus_matches_its_manifest(tmp_path):
     result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stdout + result.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        titles = dict(con.execute(
-            "SELECT source_file, list(title ORDER BY article_index) FROM articles GROUP BY 1").fetchall())
+        titles = dict(
+            con.execute("SELECT source_file, list(title ORDER BY article_index) FROM articles GROUP BY 1").fetchall()
+        )
     mismatched = [r["file"] for r in manifest if titles.get(r["file"]) != r["titles"]]
     assert len(manifest) > 1500
     assert mismatched == []  # the bar is 99.9%; every file matches

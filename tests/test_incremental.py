@@ -27,14 +27,20 @@ def test_a_reader_holding_the_file_neither_blocks_the_load_nor_sees_half_of_it(t
     warehouse = tmp_path / "news.duckdb"
     assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     reader = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import duckdb, sys, time\n"
-            f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
-            "print(con.execute('SELECT count(*) FROM articles').fetchall()[0][0], flush=True)\n"
-            "sys.stdin.readline()\n"
-            "print(con.execute('SELECT count(*) FROM articles').fetchall()[0][0], flush=True)\n"
-        )],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys, time\n"
+                f"con = duckdb.connect({str(warehouse)!r}, read_only=True)\n"
+                "print(con.execute('SELECT count(*) FROM articles').fetchall()[0][0], flush=True)\n"
+                "sys.stdin.readline()\n"
+                "print(con.execute('SELECT count(*) FROM articles').fetchall()[0][0], flush=True)\n"
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert reader.stdout.readline().strip() == "8"  # the reader now holds the file open
@@ -57,13 +63,19 @@ def test_a_read_write_holder_neither_blocks_the_load_nor_goes_unexplained(tmp_pa
     warehouse = tmp_path / "news.duckdb"
     assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     holder = subprocess.Popen(
-        [sys.executable, "-c", (
-            "import duckdb, sys\n"
-            f"con = duckdb.connect({str(warehouse)!r})\n"  # read-write: an exclusive lock
-            "print('holding', flush=True)\n"
-            "sys.stdin.readline()\n"
-        )],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys\n"
+                f"con = duckdb.connect({str(warehouse)!r})\n"  # read-write: an exclusive lock
+                "print('holding', flush=True)\n"
+                "sys.stdin.readline()\n"
+            ),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
@@ -111,8 +123,9 @@ def test_killing_a_load_at_any_moment_keeps_the_last_good_warehouse(tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(tmp_path: Path, landing: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch):
+def test_killing_a_load_while_duckdb_spills_to_disk_blocks_no_later_load(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     """A small memory budget makes the publish spill; a load killed meanwhile leaves the spill folder."""
     monkeypatch.setenv("ETL_DUCKDB_MEMORY", "100MB")  # every build below, killed or not
     corpus = tmp_path / "corpus"
@@ -149,22 +162,29 @@ def _load_over_the_seeds(tmp_path: Path, landing: Path, name: str) -> tuple[Path
     shutil.copytree(PROJECT / "warehouse" / "landing", seeds_only)
     settle(seeds_only)
     assert build("--landing", str(seeds_only), "--warehouse", str(warehouse)).returncode == 0
-    process = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
-                                "--warehouse", str(warehouse)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(warehouse)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     return warehouse, process
 
 
 def _spill_folders(warehouse: Path) -> list[Path]:
     """The folders DuckDB spills a load of this warehouse into (beside its working copy)."""
-    return [p for p in warehouse.parent.iterdir()
-            if p.is_dir() and p.name.startswith(f".{warehouse.name}.") and p.name.endswith(".tmp")]
+    return [
+        p
+        for p in warehouse.parent.iterdir()
+        if p.is_dir() and p.name.startswith(f".{warehouse.name}.") and p.name.endswith(".tmp")
+    ]
 
 
 def _limit_file_size(limit: int):
     def apply() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG, as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
     return apply
 
 
@@ -177,9 +197,12 @@ def test_a_load_that_cannot_write_says_where_and_leaves_the_warehouse_as_it_was(
     for path in corpus.glob("*.txt"):
         shutil.copy(path, landing)
     settle(landing)
-    starved = subprocess.run([sys.executable, "-m", "etl", "build", "--landing", str(landing),
-                              "--warehouse", str(warehouse)],
-                             capture_output=True, text=True, preexec_fn=_limit_file_size(warehouse.stat().st_size // 2))
+    starved = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(warehouse)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size(warehouse.stat().st_size // 2),
+    )
     assert starved.returncode == 1
     assert f"Could not write the warehouse {warehouse}" in starved.stderr and "File too large" in starved.stderr
     assert warehouse_fingerprint(warehouse) == before
@@ -221,7 +244,9 @@ def test_a_deleted_file_that_returns_is_present_again_and_survives_a_purge(tmp_p
     assert restored.returncode == 0, restored.stderr[-2000:]
     assert "4 unchanged, 0 deleted, 1 restored" in restored.stdout
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT status FROM dim_source_file WHERE source_file = ?", [name]).fetchall() == [("loaded",)]
+        assert con.execute("SELECT status FROM dim_source_file WHERE source_file = ?", [name]).fetchall() == [
+            ("loaded",)
+        ]
         assert con.execute("SELECT count(*) FROM articles").fetchall() == [(8,)]
 
 

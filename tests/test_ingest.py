@@ -8,7 +8,6 @@ from etl.ingest.decoding import decode
 from etl.ingest.errors import RejectedFile
 from etl.ingest.files import discover, fingerprint, readable_name
 from etl.ingest.listing import look_at
-
 from helpers import BBC, SEEDS
 
 
@@ -92,8 +91,10 @@ def test_a_file_dated_in_the_future_settles_on_the_second_look(tmp_path: Path):
 
 
 def test_a_file_pasted_together_from_two_encodings_keeps_both_parts():
-    data = ("Title\n\nThe cost was £1,400 – a “bargain”, said the café owner.\n".encode("utf-8")
-            + "Later it was £5 at the café.\n".encode("cp1252"))
+    data = (
+        "Title\n\nThe cost was £1,400 – a “bargain”, said the café owner.\n".encode()
+        + "Later it was £5 at the café.\n".encode("cp1252")
+    )
     decoded = decode(data)
     assert decoded.encoding == "utf-8+cp1252"
     assert "£1,400 – a “bargain”, said the café owner." in decoded.text

@@ -5,6 +5,7 @@ import ast
 
 from helpers import PROJECT
 
+
 def test_package_files_hold_only_a_docstring():
     """Code goes in modules named by their job, where a reader looking for it finds it."""
     found = {}
@@ -23,8 +24,16 @@ def test_no_test_module_imports_another_or_conftest():
     found = []
     for path in sorted((PROJECT / "tests").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
-                     else [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
-            found += [f"{path.name}:{node.lineno} {name}" for name in names
-                      if name.split(".")[0].startswith("test_") or name.split(".")[0] == "conftest"]
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            found += [
+                f"{path.name}:{node.lineno} {name}"
+                for name in names
+                if name.split(".")[0].startswith("test_") or name.split(".")[0] == "conftest"
+            ]
     assert found == []

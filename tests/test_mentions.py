@@ -5,7 +5,6 @@ from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.staging.frames import articles_frame, extracted_frames
-
 from helpers import SEEDS
 
 
@@ -92,12 +91,39 @@ def test_extraction_never_raises_on_odd_text():
 def test_staged_mention_rows_hold_each_field_in_its_named_column():
     text = decode((SEEDS / "002_a314f3057370094f.txt").read_bytes()).text
     staged, _ = extracted_frames(articles_frame([("sha", text)]))
-    columns = ["sha256", "article_index", "char_start", "char_end", "surface", "entity_name", "entity_type",
-               "paragraph_index", "paragraph_role", "sentence_index", "sentence_start", "sentence_end", "in_quote"]
+    columns = [
+        "sha256",
+        "article_index",
+        "char_start",
+        "char_end",
+        "surface",
+        "entity_name",
+        "entity_type",
+        "paragraph_index",
+        "paragraph_role",
+        "sentence_index",
+        "sentence_start",
+        "sentence_end",
+        "in_quote",
+    ]
     expected = [
-        ("sha", a.index, m.start, m.end, m.surface, m.entity_name, m.entity_type, m.paragraph_index,
-         m.paragraph_role, m.sentence_index, m.sentence_start, m.sentence_end, m.in_quote)
-        for a in split_articles(text) for m in extract_mentions(a.text, a.paragraphs)
+        (
+            "sha",
+            a.index,
+            m.start,
+            m.end,
+            m.surface,
+            m.entity_name,
+            m.entity_type,
+            m.paragraph_index,
+            m.paragraph_role,
+            m.sentence_index,
+            m.sentence_start,
+            m.sentence_end,
+            m.in_quote,
+        )
+        for a in split_articles(text)
+        for m in extract_mentions(a.text, a.paragraphs)
     ]
     assert staged.select(columns).rows() == expected
     straw = staged.filter(staged["surface"] == "Will Straw").row(0, named=True)

@@ -46,10 +46,22 @@ def test_killing_the_build_mid_extraction_ends_its_workers_and_fork_server(tmp_p
     settle(landing)
     log = tmp_path / "build.log"
     with open(log, "w") as stderr:
-        build = subprocess.Popen([sys.executable, "-m", "etl", "build", "--landing", str(landing),
-                                  "--warehouse", str(tmp_path / "w.duckdb")],
-                                 stdout=subprocess.DEVNULL, stderr=stderr,
-                                 env={**os.environ, "ETL_WORKERS": "2"}, start_new_session=True)
+        build = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "build",
+                "--landing",
+                str(landing),
+                "--warehouse",
+                str(tmp_path / "w.duckdb"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            env={**os.environ, "ETL_WORKERS": "2"},
+            start_new_session=True,
+        )
     try:
         assert _wait_for(lambda: "file versions to extract" in log.read_text(), 120), log.read_text()[-2000:]
 
@@ -57,6 +69,7 @@ def test_killing_the_build_mid_extraction_ends_its_workers_and_fork_server(tmp_p
             processes = _session(build.pid)
             servers = {pid for pid, (_, _, command) in processes.items() if "forkserver" in command}
             return sum(parent in servers for parent, _, _ in processes.values()) == 2
+
         assert _wait_for(extracting, 60), "the build never had two workers running"
         os.kill(build.pid, signal.SIGKILL)  # the main process only, as a user or the OOM killer would
         build.wait()

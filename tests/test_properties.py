@@ -12,8 +12,17 @@ from etl.ingest.errors import RejectedFile
 from etl.mentions.extract import extract_mentions
 
 PIECES = list("abc XYZ.,;:'\"“”‘’–—\n\t\xa0£éÃ©â€") + [
-    "\n\n", "Show Hide image", "Photo: Getty", " date 2017-08-07 ", "Mr ", "Labour", "Jeremy Corbyn", " (IPPR)",
-    "UK-born", "Photograph: Getty Images.", "Sarah Mulley is associate director at IPPR.",
+    "\n\n",
+    "Show Hide image",
+    "Photo: Getty",
+    " date 2017-08-07 ",
+    "Mr ",
+    "Labour",
+    "Jeremy Corbyn",
+    " (IPPR)",
+    "UK-born",
+    "Photograph: Getty Images.",
+    "Sarah Mulley is associate director at IPPR.",
 ]
 NEWSY = st.lists(st.sampled_from(PIECES), max_size=120).map("".join)
 
@@ -43,7 +52,11 @@ def test_splitting_and_extraction_keep_offsets_valid(text):
             assert m.entity_type in ("PERSON", "ORG", "PLACE")
 
 
-@given(st.one_of(st.text(max_size=300), NEWSY, st.lists(st.sampled_from(" \n\t\r\x1c\u3000\u2028ab"), max_size=30).map("".join)))
+@given(
+    st.one_of(
+        st.text(max_size=300), NEWSY, st.lists(st.sampled_from(" \n\t\r\x1c\u3000\u2028ab"), max_size=30).map("".join)
+    )
+)
 def test_normalised_text_collapses_whitespace_as_str_split_does(text):
     # The identity of an article (article_id) must not depend on how the collapse is implemented.
     assert normalise(text) == " ".join(unicodedata.normalize("NFC", matching_form(text)).split())

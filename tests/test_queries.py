@@ -8,7 +8,6 @@ import duckdb
 import pytest
 
 from etl.load.schema import PUBLISHED_TABLES
-
 from helpers import PROJECT, SEEDS, build, settle
 
 QUERIES = PROJECT / "warehouse" / "queries"
@@ -47,16 +46,26 @@ def test_co_mentions_with_labour(con):
 def test_mentions_by_month(con):
     # Only 004 carries a date (2017-08-07): Corbyn 5 times, Umunna, Lewis and Jones twice each.
     rows = _run(con, "mentions_by_month")
-    assert {name for _, name, _ in rows} == {"Jeremy Corbyn", "Chuka Umunna", "Clive Lewis", "Owen Jones",
-                                             "David Lammy", "Geraint Davies"}
+    assert {name for _, name, _ in rows} == {
+        "Jeremy Corbyn",
+        "Chuka Umunna",
+        "Clive Lewis",
+        "Owen Jones",
+        "David Lammy",
+        "Geraint Davies",
+    }
     assert rows[0][1:] == ("Jeremy Corbyn", 5) and str(rows[0][0]) == "2017-08-01"
 
 
 def test_keyword_in_context(con):
     rows = _run(con, "keyword_in_context")
     assert len(rows) == 26
-    assert ("000_7e8e55041918a3c3.txt", 2, "body",
-            "His major opposition within Momentum and on its ruling executive comes from the AWL.") in rows
+    assert (
+        "000_7e8e55041918a3c3.txt",
+        2,
+        "body",
+        "His major opposition within Momentum and on its ruling executive comes from the AWL.",
+    ) in rows
     assert all("Momentum" in sentence for *_, sentence in rows)
 
 
@@ -70,13 +79,23 @@ def test_titles_vs_bodies(con):
 def test_every_table_and_column_is_documented(con):
     undocumented = con.execute(
         "SELECT table_name, column_name FROM duckdb_columns() WHERE table_name IN (SELECT unnest(?)) "
-        "AND coalesce(comment, '') = ''", [list(PUBLISHED_TABLES)]).fetchall()
+        "AND coalesce(comment, '') = ''",
+        [list(PUBLISHED_TABLES)],
+    ).fetchall()
     assert undocumented == []
     tables = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
     views = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
     assert all(tables[t] for t in PUBLISHED_TABLES)
-    assert {"articles", "article_entities", "rejected_files", "entity_summary", "co_mentions",
-            "mention_context", "mentions_by_role", "entity_mentions_by_month"} <= {v for v, c in views.items() if c}
+    assert {
+        "articles",
+        "article_entities",
+        "rejected_files",
+        "entity_summary",
+        "co_mentions",
+        "mention_context",
+        "mentions_by_role",
+        "entity_mentions_by_month",
+    } <= {v for v, c in views.items() if c}
 
 
 def test_most_quoted(con):
@@ -88,6 +107,10 @@ def test_most_quoted(con):
 
 def test_what_did_they_say(con):
     said = _run(con, "what_did_they_say")
-    assert [row[2][:30] for row in said] == ["“If you asked what policies pe", "“The problem with the core vot",
-                                             "“Now it is the number one or t", "“The worry for some of us is t"]
+    assert [row[2][:30] for row in said] == [
+        "“If you asked what policies pe",
+        "“The problem with the core vot",
+        "“Now it is the number one or t",
+        "“The worry for some of us is t",
+    ]
     assert {row[0] for row in said} == {"002_a314f3057370094f.txt"}

@@ -13,10 +13,9 @@ import pytest
 
 import etl.defs.automation
 import etl.load.publishing
+from etl.definitions import build_definitions
 from etl.defs.automation import landing_sensor
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.definitions import build_definitions
-
 from helpers import settle
 
 NEW_ARTICLE = "A new title\n\nKeir Starmer said Labour would win in London.\n"
@@ -79,6 +78,7 @@ def test_sensor_runs_once_per_change_even_back_to_an_earlier_listing(tmp_path: P
 @contextmanager
 def _publishing_fails(monkeypatch: pytest.MonkeyPatch):
     """Every load fails to write the warehouse, as on a full disk."""
+
     def refuse(*args, **kwargs):
         raise etl.load.publishing.PublishError("Could not write the warehouse: No space left on device.")
 
@@ -87,8 +87,9 @@ def _publishing_fails(monkeypatch: pytest.MonkeyPatch):
         yield
 
 
-def test_a_failed_run_is_retried_without_any_folder_change(tmp_path: Path, landing: Path,
-                                                          monkeypatch: pytest.MonkeyPatch):
+def test_a_failed_run_is_retried_without_any_folder_change(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     warehouse = tmp_path / "w.duckdb"
     with dg.instance_for_test() as instance:
         daemon = SensorDaemon(instance, landing, warehouse)
@@ -107,8 +108,9 @@ def test_a_failed_run_is_retried_without_any_folder_change(tmp_path: Path, landi
     assert _query(warehouse, "SELECT count(*) FROM articles") == [(9,)]
 
 
-def test_a_file_rewritten_after_fingerprinting_is_left_for_the_next_run(tmp_path: Path, landing: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch):
+def test_a_file_rewritten_after_fingerprinting_is_left_for_the_next_run(
+    tmp_path: Path, landing: Path, monkeypatch: pytest.MonkeyPatch
+):
     import etl.planning
 
     warehouse = tmp_path / "w.duckdb"

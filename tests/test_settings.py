@@ -9,30 +9,41 @@ import pydantic
 import pytest
 
 from etl.defs.resources import LandingFolder, Warehouse
-from etl.settings import RULES, Settings, SettingError
-
+from etl.settings import RULES, SettingError, Settings
 from helpers import build
 
 PACKAGE = Path(__file__).resolve().parent.parent / "etl"
 #: What reads configuration from the process: the environment, directly or through Dagster, and the core count.
-ENVIRONMENT_READERS = {"environ", "environb", "getenv", "getenvb", "EnvVar", "cpu_count", "process_cpu_count",
-                       "sched_getaffinity"}
+ENVIRONMENT_READERS = {
+    "environ",
+    "environb",
+    "getenv",
+    "getenvb",
+    "EnvVar",
+    "cpu_count",
+    "process_cpu_count",
+    "sched_getaffinity",
+}
 #: Written, not read: worker processes must start with Polars on one thread (see `etl.workers`).
 ALLOWED_WRITE = ("workers.py", "POLARS_MAX_THREADS")
 
 
-@pytest.mark.parametrize("variable, value, accepted", [
-    ("ETL_WORKERS", "abc", "a whole number of at least 1"),
-    ("ETL_WORKERS", "0", "a whole number of at least 1"),
-    ("ETL_SETTLE_SECONDS", "nan", "a number of seconds, 0 or more"),
-    ("ETL_SETTLE_SECONDS", "-1", "a number of seconds, 0 or more"),
-    ("ETL_MAX_FILE_MB", "0", "a number of MB above 0"),
-    ("ETL_DUCKDB_MEMORY", "lots", "a size such as 512MB"),
-    ("ETL_PURGE_DELETED", "maybe", "1, true, yes, on, 0, false, no or off"),
-    ("ETL_PURGE_FORCE", "2", "1, true, yes, on, 0, false, no or off"),
-])
-def test_a_bad_setting_stops_the_build_with_one_sentence(tmp_path: Path, landing: Path, variable: str, value: str,
-                                                         accepted: str):
+@pytest.mark.parametrize(
+    "variable, value, accepted",
+    [
+        ("ETL_WORKERS", "abc", "a whole number of at least 1"),
+        ("ETL_WORKERS", "0", "a whole number of at least 1"),
+        ("ETL_SETTLE_SECONDS", "nan", "a number of seconds, 0 or more"),
+        ("ETL_SETTLE_SECONDS", "-1", "a number of seconds, 0 or more"),
+        ("ETL_MAX_FILE_MB", "0", "a number of MB above 0"),
+        ("ETL_DUCKDB_MEMORY", "lots", "a size such as 512MB"),
+        ("ETL_PURGE_DELETED", "maybe", "1, true, yes, on, 0, false, no or off"),
+        ("ETL_PURGE_FORCE", "2", "1, true, yes, on, 0, false, no or off"),
+    ],
+)
+def test_a_bad_setting_stops_the_build_with_one_sentence(
+    tmp_path: Path, landing: Path, variable: str, value: str, accepted: str
+):
     result = build("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"), **{variable: value})
     assert result.returncode == 2
     assert result.stderr.startswith(f"error: {variable}={value!r} is not a valid setting: expected {accepted}")
@@ -43,16 +54,28 @@ def test_a_bad_setting_stops_the_build_with_one_sentence(tmp_path: Path, landing
 def _environment_reads(path: Path) -> list[str]:
     """`file:line name` of every use of an environment reader in a module, but the one allowed write."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    allowed = {id(node.value) for node in ast.walk(tree)  # the `os.environ` of `os.environ[key] = ...`
-               if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store)
-               and isinstance(node.slice, ast.Constant) and (path.name, node.slice.value) == ALLOWED_WRITE}
+    allowed = {
+        id(node.value)
+        for node in ast.walk(tree)  # the `os.environ` of `os.environ[key] = ...`
+        if isinstance(node, ast.Subscript)
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.slice, ast.Constant)
+        and (path.name, node.slice.value) == ALLOWED_WRITE
+    }
     found = []
     for node in ast.walk(tree):
-        names = ([node.attr] if isinstance(node, ast.Attribute) and id(node) not in allowed
-                 else [node.id] if isinstance(node, ast.Name)
-                 else [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else [])
-        found += [f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {name}" for name in names
-                  if name in ENVIRONMENT_READERS]
+        names = (
+            [node.attr]
+            if isinstance(node, ast.Attribute) and id(node) not in allowed
+            else [node.id]
+            if isinstance(node, ast.Name)
+            else [alias.name for alias in node.names]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        found += [
+            f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {name}" for name in names if name in ENVIRONMENT_READERS
+        ]
     return found
 
 
@@ -65,9 +88,17 @@ def test_no_module_but_settings_reads_the_environment():
 
 
 def test_settings_are_read_from_the_environment_with_defaults_for_the_rest():
-    settings = Settings.from_environment({"ETL_WORKERS": "3", "ETL_SETTLE_SECONDS": "0", "ETL_MAX_FILE_MB": "0.5",
-                                          "ETL_DUCKDB_MEMORY": "1.5 GiB", "ETL_PURGE_DELETED": "Yes",
-                                          "ETL_WAREHOUSE": "/data/w.duckdb", "ETL_PURGE_FORCE": ""})
+    settings = Settings.from_environment(
+        {
+            "ETL_WORKERS": "3",
+            "ETL_SETTLE_SECONDS": "0",
+            "ETL_MAX_FILE_MB": "0.5",
+            "ETL_DUCKDB_MEMORY": "1.5 GiB",
+            "ETL_PURGE_DELETED": "Yes",
+            "ETL_WAREHOUSE": "/data/w.duckdb",
+            "ETL_PURGE_FORCE": "",
+        }
+    )
     assert (settings.workers, settings.settle_seconds, settings.max_file_mb) == (3, 0.0, 0.5)
     assert (settings.duckdb_memory, settings.purge_deleted, settings.force_purge) == ("1.5 GiB", True, False)
     assert settings.warehouse == Path("/data/w.duckdb") and settings.landing == RULES["landing"].default
@@ -76,14 +107,23 @@ def test_settings_are_read_from_the_environment_with_defaults_for_the_rest():
 
 
 #: A value other than the default for every setting.
-NOT_DEFAULTS = {"ETL_LANDING_DIR": "/data/landing", "ETL_WAREHOUSE": "/data/w.duckdb", "ETL_WORKERS": "3",
-                "ETL_SETTLE_SECONDS": "7.5", "ETL_MAX_FILE_MB": "2", "ETL_DUCKDB_MEMORY": "300MB",
-                "ETL_PURGE_DELETED": "yes", "ETL_PURGE_FORCE": "on", "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
-                "DAGSTER_HOME": "/data/dagster"}
+NOT_DEFAULTS = {
+    "ETL_LANDING_DIR": "/data/landing",
+    "ETL_WAREHOUSE": "/data/w.duckdb",
+    "ETL_WORKERS": "3",
+    "ETL_SETTLE_SECONDS": "7.5",
+    "ETL_MAX_FILE_MB": "2",
+    "ETL_DUCKDB_MEMORY": "300MB",
+    "ETL_PURGE_DELETED": "yes",
+    "ETL_PURGE_FORCE": "on",
+    "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
+    "DAGSTER_HOME": "/data/dagster",
+}
 
 
 def test_every_setting_in_the_environment_reaches_the_resources_through_one_settings_object(
-        monkeypatch: pytest.MonkeyPatch):
+    monkeypatch: pytest.MonkeyPatch,
+):
     from etl.definitions import build_definitions
 
     assert set(NOT_DEFAULTS) == {rule.variable for rule in RULES.values()}
@@ -93,9 +133,16 @@ def test_every_setting_in_the_environment_reaches_the_resources_through_one_sett
     assert all(expected[name] != rule.default for name, rule in RULES.items())
     resources = build_definitions().resources
     landing, warehouse = resources["landing"], resources["warehouse"]
-    given = {"landing": Path(landing.path), "warehouse": Path(warehouse.path),
-             **{name: getattr(resource, name) for resource in (landing, warehouse)
-                for name in type(resource).model_fields if name != "path"}}
+    given = {
+        "landing": Path(landing.path),
+        "warehouse": Path(warehouse.path),
+        **{
+            name: getattr(resource, name)
+            for resource in (landing, warehouse)
+            for name in type(resource).model_fields
+            if name != "path"
+        },
+    }
     assert given == {name: value for name, value in expected.items() if name != "dagster_home"}  # the CLI's
     assert dataclasses.asdict(Settings.from_environment()) == expected
 
@@ -133,8 +180,12 @@ def test_every_memory_budget_accepted_is_one_duckdb_accepts(size: str):
 
 def test_resources_check_their_fields_by_the_same_rules():
     assert Warehouse(path="w.duckdb", workers="2", purge_deleted="on").workers == 2
-    for resource, field, value in [(Warehouse, "workers", 0), (Warehouse, "duckdb_memory", "lots"),
-                                   (LandingFolder, "settle_seconds", float("nan")), (LandingFolder, "max_file_mb", -1)]:
+    for resource, field, value in [
+        (Warehouse, "workers", 0),
+        (Warehouse, "duckdb_memory", "lots"),
+        (LandingFolder, "settle_seconds", float("nan")),
+        (LandingFolder, "max_file_mb", -1),
+    ]:
         with pytest.raises(pydantic.ValidationError, match=RULES[field].accepted[:20]):
             resource(path="x", **{field: value})
 
@@ -150,8 +201,9 @@ def test_a_purge_of_most_of_the_warehouse_is_refused_unless_forced(tmp_path: Pat
     assert "Purge refused: the load would drop 5 of the warehouse's 5 files" in refused.stderr
     assert "--force-purge or ETL_PURGE_FORCE=1" in refused.stderr
     with duckdb.connect(str(warehouse), read_only=True) as con:  # untouched, not even marked deleted
-        assert con.execute("SELECT count(*), count(*) FILTER (status = 'loaded') FROM dim_source_file").fetchall() \
-            == [(5, 5)]
+        assert con.execute("SELECT count(*), count(*) FILTER (status = 'loaded') FROM dim_source_file").fetchall() == [
+            (5, 5)
+        ]
     assert not [p.name for p in tmp_path.iterdir() if ".loading" in p.name]
     forced = build("--landing", str(empty), "--warehouse", str(warehouse), "--force-purge", ETL_PURGE_DELETED="1")
     assert forced.returncode == 0, forced.stderr[-2000:]

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from etl.paths import staging_dir
-
 from helpers import build, settle, warehouse_fingerprint
 
 

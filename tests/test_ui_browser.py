@@ -32,12 +32,17 @@ from etl.definitions import defs
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 SERVER_START_TIMEOUT = 120  # s; `dagster dev` usually answers /server_info after 6-20 s
-RUN_TIMEOUT = 300           # s for the launched run, and the sensor's, to finish
-STOP_TIMEOUT = 20           # s between SIGINT and SIGKILL
+RUN_TIMEOUT = 300  # s for the launched run, and the sensor's, to finish
+STOP_TIMEOUT = 20  # s between SIGINT and SIGKILL
 UI_TIMEOUT_MS = 60_000
 ASSETS_TO_INSPECT = ("fact_mention", "dim_entity")
 SENSOR = "landing_sensor"
@@ -54,6 +59,7 @@ def _say(message: str) -> None:
 
 
 # --- the server -----------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -101,7 +107,7 @@ def _live_group_members(pgid: int) -> list[int]:
             text = stat.read_text()
         except OSError:
             continue
-        state, _ppid, pgrp = text[text.rindex(")") + 2:].split()[:3]
+        state, _ppid, pgrp = text[text.rindex(")") + 2 :].split()[:3]
         if int(pgrp) == pgid and state != "Z":
             members.append(int(stat.parent.name))
     return members
@@ -129,9 +135,11 @@ def _stop_server(proc: subprocess.Popen) -> str:
 
 # --- GraphQL, only to wait for and report on runs (every action happens in the browser) ------
 
+
 def _graphql(base: str, query: str) -> dict:
-    request = urllib.request.Request(f"{base}/graphql", data=json.dumps({"query": query}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         body = json.load(response)
     assert "errors" not in body, body["errors"]
@@ -141,10 +149,10 @@ def _graphql(base: str, query: str) -> dict:
 STATE_QUERY = """{
   runsOrError { __typename ... on Runs { results { runId status tags { key value } } } }
   sensorOrError(sensorSelector: {repositoryName: "__repository__", repositoryLocationName: "etl",
-                                 sensorName: "%s"}) {
+                                 sensorName: "SENSOR_NAME"}) {
     __typename ... on Sensor { sensorState { status ticks(limit: 5) { status runIds } } }
   }
-}""" % SENSOR
+}""".replace("SENSOR_NAME", SENSOR)
 
 
 def _wait_for_runs(base: str, run_prefix: str) -> tuple[dict, list[dict]]:
@@ -162,8 +170,11 @@ def _wait_for_runs(base: str, run_prefix: str) -> tuple[dict, list[dict]]:
         ours = [r for r in runs if r["runId"].startswith(run_prefix)]
         assert len(ours) <= 1, f"run id prefix {run_prefix} is ambiguous: {ours}"
         sensor = state["sensorOrError"]
-        sensor_settled = (sensor["__typename"] != "Sensor" or sensor["sensorState"]["status"] != "RUNNING"
-                          or any(t["status"] != "STARTED" for t in sensor["sensorState"]["ticks"]))
+        sensor_settled = (
+            sensor["__typename"] != "Sensor"
+            or sensor["sensorState"]["status"] != "RUNNING"
+            or any(t["status"] != "STARTED" for t in sensor["sensorState"]["ticks"])
+        )
         if ours and sensor_settled and all(r["status"] in TERMINAL_RUN for r in runs):
             return ours[0], runs
         if time.monotonic() > deadline:
@@ -177,9 +188,11 @@ def _launched_by(run: dict) -> str:
 
 # --- what the pages should show ---------------------------------------------------------------
 
+
 def _checks_of(asset: str) -> list[str]:
-    return sorted(key.name for key in defs.resolve_asset_graph().asset_check_keys
-                  if key.asset_key.to_user_string() == asset)
+    return sorted(
+        key.name for key in defs.resolve_asset_graph().asset_check_keys if key.asset_key.to_user_string() == asset
+    )
 
 
 def _table_rows(warehouse: Path, table: str) -> int:
@@ -189,14 +202,17 @@ def _table_rows(warehouse: Path, table: str) -> int:
 
 # --- the test ---------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_materialize_all_from_the_ui(tmp_path: Path):
     sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[test]')")
+        "playwright.sync_api", reason="Playwright for Python is not installed (pip install -e '.[test]')"
+    )
     chromium = shutil.which("chromium")
     if chromium is None:
-        pytest.skip("Debian's Chromium is not on PATH (apt-get install -y chromium); "
-                    "this test never downloads a browser")
+        pytest.skip(
+            "Debian's Chromium is not on PATH (apt-get install -y chromium); this test never downloads a browser"
+        )
     dagster = Path(sys.executable).with_name("dagster")
     assert dagster.is_file(), f"no dagster script beside {sys.executable}"
 
@@ -212,14 +228,21 @@ def test_materialize_all_from_the_ui(tmp_path: Path):
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "ETL_LANDING_DIR": str(landing),
-           "ETL_WAREHOUSE": str(warehouse)}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "ETL_LANDING_DIR": str(landing), "ETL_WAREHOUSE": str(warehouse)}
     command = [str(dagster), "dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)]
 
     started = _STARTED[0] = time.monotonic()
     with server_log.open("wb") as log_file:
-        proc = subprocess.Popen(command, cwd=PROJECT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
-                                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_reset_sigint)
+        proc = subprocess.Popen(
+            command,
+            cwd=PROJECT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_reset_sigint,
+        )
     print()
     _say(f"dagster dev (pid {proc.pid}) on {base}; log: {server_log}")
     try:
@@ -253,8 +276,9 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
 
     expect = sync_api.expect
     # A fresh instance greets its first visitor with a "Join the Dagster community" dialog.
-    page.add_locator_handler(page.get_by_text("Join the Dagster community"),
-                             lambda: page.get_by_role("button", name="Skip").click())
+    page.add_locator_handler(
+        page.get_by_text("Join the Dagster community"), lambda: page.get_by_role("button", name="Skip").click()
+    )
 
     # 1. The asset graph: click "Materialize all" and read the run id off the toast.
     page.goto(f"{base}/asset-groups")
@@ -300,8 +324,10 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
         shown_rows = int(re.sub(r"\D", "", row_count.inner_text()))
         latest = page.get_by_text("Latest materialization", exact=True).locator("xpath=..").get_by_role("link")
         href = latest.get_attribute("href")
-        _say(f"{asset}: the page shows row count {shown_rows}, the table has {expected_rows}; "
-             f"latest materialization {latest.inner_text()!r} links to {href}")
+        _say(
+            f"{asset}: the page shows row count {shown_rows}, the table has {expected_rows}; "
+            f"latest materialization {latest.inner_text()!r} links to {href}"
+        )
         assert shown_rows == expected_rows
         assert any(r["runId"] in href for r in runs), href
         # "Latest check results" is a green check-circle tag with the number of checks that passed.

@@ -4,4 +4,3 @@ Rules are written from the layout of scraped news pages, not from particular tex
 cuts a file into articles, `paragraphs` labels each paragraph's role, `forms` gives the
 normalised forms of text: a same-length one for matching, a canonical one for identity.
 """
-

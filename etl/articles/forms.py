@@ -8,12 +8,32 @@ import unicodedata
 WORD_PATTERN = r"\w+(?:['’-]\w+)*"
 
 # Same-length replacements, so offsets in the matching form equal offsets in the text.
-_MATCHING_PAIRS = tuple({
-    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
-    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-",
-    "\xa0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
-}.items())
+_MATCHING_PAIRS = tuple(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "‛": "'",
+        "′": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "‟": '"',
+        "″": '"',
+        "‐": "-",
+        "‑": "-",
+        "‒": "-",
+        "–": "-",
+        "—": "-",
+        "―": "-",
+        "−": "-",
+        "\xa0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\t": " ",
+    }.items()
+)
 
 # Every whitespace character but space and newline (U+3000 is the last one in Unicode).
 _RARE_WHITESPACE = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n")

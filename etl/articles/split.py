@@ -147,6 +147,6 @@ def _parse_segment(text: str, start: int, end: int, index: int, latest: dt.date)
         char_end=art_end,
         text=article_text,
         published_date=published,
-        paragraphs=[Paragraph(role, s, e) for role, (s, e) in zip(roles, rel)],
+        paragraphs=[Paragraph(role, s, e) for role, (s, e) in zip(roles, rel, strict=True)],
         unusable_date=unusable,
     )

@@ -42,10 +42,16 @@ LANDING_STATE = "landing_state"
     description="Every article file in the landing folder with its size and SHA-256, "
     "classified against the warehouse as new, changed, outdated, restored, unchanged or deleted.",
     check_specs=[
-        dg.AssetCheckSpec("all_files_readable", asset="landing_files",
-                          description="Every file in the landing folder could be read (and was not too large to)."),
-        dg.AssetCheckSpec("landing_folder_not_empty", asset="landing_files",
-                          description="The landing folder holds at least one article file."),
+        dg.AssetCheckSpec(
+            "all_files_readable",
+            asset="landing_files",
+            description="Every file in the landing folder could be read (and was not too large to).",
+        ),
+        dg.AssetCheckSpec(
+            "landing_folder_not_empty",
+            asset="landing_files",
+            description="The landing folder holds at least one article file.",
+        ),
     ],
 )
 def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, warehouse: Warehouse):
@@ -64,15 +70,22 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     observations = planning.observe(listing, landing.max_file_bytes)
     manifest = planning.landing_manifest(observations, known)
     unreadable = manifest.filter(pl.col("error").is_not_null())
-    counts = LandingCounts(changes=dict(manifest.group_by("change").len().iter_rows()),
-                           refused_unread=unreadable.height, in_flight=len(observations.in_flight), held_by=holder,
-                           seconds=round(time.perf_counter() - started, 3))
-    yield dg.Output(manifest, metadata={
-        ROW_COUNT: manifest.height,
-        "dagster/column_schema": _schema_of(manifest),
-        **counts.metadata(),
-        "in_flight": dg.MetadataValue.md("\n".join(f"- `{name}`" for name in observations.in_flight) or "none"),
-    })
+    counts = LandingCounts(
+        changes=dict(manifest.group_by("change").len().iter_rows()),
+        refused_unread=unreadable.height,
+        in_flight=len(observations.in_flight),
+        held_by=holder,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    yield dg.Output(
+        manifest,
+        metadata={
+            ROW_COUNT: manifest.height,
+            "dagster/column_schema": _schema_of(manifest),
+            **counts.metadata(),
+            "in_flight": dg.MetadataValue.md("\n".join(f"- `{name}`" for name in observations.in_flight) or "none"),
+        },
+    )
     if observations.in_flight:
         context.log.info(f"{len(observations.in_flight)} files are still being written; they are left for the next run")
     yield dg.AssetCheckResult(
@@ -97,10 +110,17 @@ def landing_files(context: dg.AssetExecutionContext, landing: LandingFolder, war
     description="New and changed files decoded and split into articles, staged as Parquet per file "
     "version; unreadable, empty or binary files are rejected with a reason.",
     check_specs=[
-        dg.AssetCheckSpec("articles_well_formed", asset="staged_articles", blocking=True,
-                          description="Every staged article has body text, sane offsets and consecutive indexes."),
-        dg.AssetCheckSpec("rejected_share", asset="staged_articles",
-                          description=f"At most {MAX_REJECTED_SHARE:.0%} of the files in a load are rejected."),
+        dg.AssetCheckSpec(
+            "articles_well_formed",
+            asset="staged_articles",
+            blocking=True,
+            description="Every staged article has body text, sane offsets and consecutive indexes.",
+        ),
+        dg.AssetCheckSpec(
+            "rejected_share",
+            asset="staged_articles",
+            description=f"At most {MAX_REJECTED_SHARE:.0%} of the files in a load are rejected.",
+        ),
     ],
 )
 def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFrame, warehouse: Warehouse):
@@ -111,28 +131,45 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
         context.log.info(f"Removed {len(interrupted)} temporary staged files left by loads killed while writing them")
     todo = planning.files_to_process(landing_files)
     plan = planning.plan_split(todo, stage.split_outcomes(todo["sha256"].drop_nulls().to_list()))
-    context.log.info(f"{todo.height} files to split: {plan.staged.height} already staged, "
-                     f"{plan.to_read.height} to read")
-    results = list(map_chunks(split_chunk, str(stage.root), plan.fingerprints, warehouse.workers,
-                              on_progress=lambda p: context.log.info(f"split {p}")))
+    context.log.info(
+        f"{todo.height} files to split: {plan.staged.height} already staged, {plan.to_read.height} to read"
+    )
+    results = list(
+        map_chunks(
+            split_chunk,
+            str(stage.root),
+            plan.fingerprints,
+            warehouse.workers,
+            on_progress=lambda p: context.log.info(f"split {p}"),
+        )
+    )
     split = planning.split_manifest(landing_files, plan, results)
     if split.rewritten:
         context.log.info(f"{len(split.rewritten)} files changed after they were fingerprinted; left for the next run")
     rejected, malformed = split.rejected, split.malformed
-    counts = SplitCounts(articles=int(split.batch["article_count"].sum() or 0),
-                         files_split=split.batch.height - rejected.height, files_rejected=rejected.height,
-                         in_flight=len(split.rewritten), seconds=round(time.perf_counter() - started, 3))
-    yield dg.Output(split.manifest, metadata={
-        **counts.metadata(),
-        "dagster/column_schema": _schema_of(split.manifest),
-        "rejected": dg.MetadataValue.md(_md_frame(rejected.select("source_file", "reason"))),
-        LANDING_STATE: split.listing_state,
-    })
+    counts = SplitCounts(
+        articles=int(split.batch["article_count"].sum() or 0),
+        files_split=split.batch.height - rejected.height,
+        files_rejected=rejected.height,
+        in_flight=len(split.rewritten),
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    yield dg.Output(
+        split.manifest,
+        metadata={
+            **counts.metadata(),
+            "dagster/column_schema": _schema_of(split.manifest),
+            "rejected": dg.MetadataValue.md(_md_frame(rejected.select("source_file", "reason"))),
+            LANDING_STATE: split.listing_state,
+        },
+    )
     yield dg.AssetCheckResult(
         check_name="articles_well_formed",
         passed=malformed.height == 0,
-        metadata={"files_with_malformed_articles": malformed.height,
-                  "files": dg.MetadataValue.md(_md_frame(malformed.head(20).select("source_file", "malformed_articles")))},
+        metadata={
+            "files_with_malformed_articles": malformed.height,
+            "files": dg.MetadataValue.md(_md_frame(malformed.head(20).select("source_file", "malformed_articles"))),
+        },
     )
     yield dg.AssetCheckResult(
         check_name="rejected_share",
@@ -151,19 +188,36 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     "paragraph role, sentence and quotation context, resolved to canonical names; and the article's direct "
     "quotations with their speakers.",
     check_specs=[
-        dg.AssetCheckSpec("offsets_slice_surface", asset="staged_mentions", blocking=True,
-                          description="Every mention's offsets cut exactly its surface text out of the article."),
-        dg.AssetCheckSpec("entity_types_known", asset="staged_mentions", blocking=True,
-                          description="Every mention is a PERSON, ORG or PLACE."),
-        dg.AssetCheckSpec("articles_with_mentions", asset="staged_mentions",
-                          description=f"At most {MAX_SHARE_WITHOUT_MENTIONS:.0%} of articles have no mention at all."),
-        dg.AssetCheckSpec("classifier_stable", asset="staged_mentions",
-                          description="The share of candidate names the classifier rejects, and the mix of entity "
-                          f"types, each move by at most {stability.MAX_CLASSIFIER_SHIFT:.0%} from the previous load's."),
-        dg.AssetCheckSpec("quotations_attributed", asset="staged_mentions",
-                          description="The share of quotations given a speaker drops by at most "
-                          f"{stability.MAX_ATTRIBUTION_DROP:.0%} from the last load's with "
-                          f"{stability.MIN_QUOTES_COMPARED} quotations or more."),
+        dg.AssetCheckSpec(
+            "offsets_slice_surface",
+            asset="staged_mentions",
+            blocking=True,
+            description="Every mention's offsets cut exactly its surface text out of the article.",
+        ),
+        dg.AssetCheckSpec(
+            "entity_types_known",
+            asset="staged_mentions",
+            blocking=True,
+            description="Every mention is a PERSON, ORG or PLACE.",
+        ),
+        dg.AssetCheckSpec(
+            "articles_with_mentions",
+            asset="staged_mentions",
+            description=f"At most {MAX_SHARE_WITHOUT_MENTIONS:.0%} of articles have no mention at all.",
+        ),
+        dg.AssetCheckSpec(
+            "classifier_stable",
+            asset="staged_mentions",
+            description="The share of candidate names the classifier rejects, and the mix of entity "
+            f"types, each move by at most {stability.MAX_CLASSIFIER_SHIFT:.0%} from the previous load's.",
+        ),
+        dg.AssetCheckSpec(
+            "quotations_attributed",
+            asset="staged_mentions",
+            description="The share of quotations given a speaker drops by at most "
+            f"{stability.MAX_ATTRIBUTION_DROP:.0%} from the last load's with "
+            f"{stability.MIN_QUOTES_COMPARED} quotations or more.",
+        ),
     ],
 )
 def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataFrame, warehouse: Warehouse):
@@ -172,8 +226,15 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     loaded = planning.versions_to_extract(staged_articles)
     staged = stage.extract_outcomes(loaded["sha256"].to_list())
     context.log.info(f"{loaded.height} file versions to extract: {staged.height} already staged")
-    results = list(map_chunks(extract_chunk, str(stage.root), planning.pending_extraction(loaded, staged),
-                              warehouse.workers, on_progress=lambda p: context.log.info(f"extract {p}")))
+    results = list(
+        map_chunks(
+            extract_chunk,
+            str(stage.root),
+            planning.pending_extraction(loaded, staged),
+            warehouse.workers,
+            on_progress=lambda p: context.log.info(f"extract {p}"),
+        )
+    )
     extraction = planning.extract_manifest(staged_articles, loaded, staged, results, warehouse.max_mentions_per_article)
     per_file = extraction.per_file
     by_type = mentions_by_type(stage, per_file)
@@ -181,30 +242,43 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     reference = _previous_metadata(context, "classifier_reference")
     quotes = stability.quotation_share(per_file)
     quotes_reference = _previous_metadata(context, "quotations_reference")
-    counts = ExtractCounts(mentions=extraction.total("mention_count"), quotations=quotes["quotations"],
-                           attributed_share=quotes["attributed_share"],
-                           files_over_mention_budget=extraction.over_budget.height,
-                           seconds=round(time.perf_counter() - started, 3))
-    yield dg.Output(extraction.manifest, metadata={
-        **counts.metadata(),
-        "dagster/column_schema": _schema_of(extraction.manifest),
-        "by_type": dg.MetadataValue.json(dict(by_type.iter_rows())),
-        "classifier_mix": dg.MetadataValue.json(mix),
-        "classifier_reference": dg.MetadataValue.json(stability.classifier_reference(mix, reference)),
-        "quotations_reference": dg.MetadataValue.json(stability.quotations_reference(quotes, quotes_reference)),
-        "most_quoted": dg.MetadataValue.md(_md_table(["speaker", "type", "quotations"], most_quoted(stage, per_file))),
-        "over_mention_budget": dg.MetadataValue.md(_md_frame(extraction.over_budget_files)),
-    })
+    counts = ExtractCounts(
+        mentions=extraction.total("mention_count"),
+        quotations=quotes["quotations"],
+        attributed_share=quotes["attributed_share"],
+        files_over_mention_budget=extraction.over_budget.height,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    yield dg.Output(
+        extraction.manifest,
+        metadata={
+            **counts.metadata(),
+            "dagster/column_schema": _schema_of(extraction.manifest),
+            "by_type": dg.MetadataValue.json(dict(by_type.iter_rows())),
+            "classifier_mix": dg.MetadataValue.json(mix),
+            "classifier_reference": dg.MetadataValue.json(stability.classifier_reference(mix, reference)),
+            "quotations_reference": dg.MetadataValue.json(stability.quotations_reference(quotes, quotes_reference)),
+            "most_quoted": dg.MetadataValue.md(
+                _md_table(["speaker", "type", "quotations"], most_quoted(stage, per_file))
+            ),
+            "over_mention_budget": dg.MetadataValue.md(_md_frame(extraction.over_budget_files)),
+        },
+    )
     misplaced = extraction.misplaced(staged_articles)
     yield dg.AssetCheckResult(
         check_name="offsets_slice_surface",
         passed=misplaced.height == 0,
-        metadata={"misplaced_mentions": extraction.total("misplaced_mentions"),
-                  "files": dg.MetadataValue.md(_md_frame(misplaced.head(20).select("source_file", "misplaced_mentions")))},
+        metadata={
+            "misplaced_mentions": extraction.total("misplaced_mentions"),
+            "files": dg.MetadataValue.md(_md_frame(misplaced.head(20).select("source_file", "misplaced_mentions"))),
+        },
     )
     unknown = by_type.filter(~pl.col("entity_type").is_in(ENTITY_TYPES))
-    yield dg.AssetCheckResult(check_name="entity_types_known", passed=unknown.height == 0,
-                              metadata={"unknown_types": dg.MetadataValue.json(dict(unknown.iter_rows()))})
+    yield dg.AssetCheckResult(
+        check_name="entity_types_known",
+        passed=unknown.height == 0,
+        metadata={"unknown_types": dg.MetadataValue.json(dict(unknown.iter_rows()))},
+    )
     yield _classifier_check(mix, stability.compare_classifier(mix, reference))
     yield _attribution_check(quotes, stability.compare_attribution(quotes, quotes_reference))
     share = extraction.share_without_mentions
@@ -226,20 +300,29 @@ def _previous_metadata(context: dg.AssetExecutionContext, key: str):
 
 
 def _classifier_check(mix: dict, comparison: stability.Comparison) -> dg.AssetCheckResult:
-    metadata = {"rejected_share": mix["rejected_share"], "type_shares": dg.MetadataValue.json(mix["type_shares"]),
-                "names_classified": mix["names_classified"]}
+    metadata = {
+        "rejected_share": mix["rejected_share"],
+        "type_shares": dg.MetadataValue.json(mix["type_shares"]),
+        "names_classified": mix["names_classified"],
+    }
     note = {"note": comparison.note} if comparison.note else {}
-    return dg.AssetCheckResult(check_name="classifier_stable", passed=comparison.passed,
-                               metadata={**metadata, **note, **comparison.figures})
+    return dg.AssetCheckResult(
+        check_name="classifier_stable", passed=comparison.passed, metadata={**metadata, **note, **comparison.figures}
+    )
 
 
 def _attribution_check(quotes: dict, comparison: stability.Comparison) -> dg.AssetCheckResult:
     metadata = {"attributed_share": quotes["attributed_share"], "quotations": quotes["quotations"]}
     if comparison.note:  # not compared: passes, at the default severity
-        return dg.AssetCheckResult(check_name="quotations_attributed", passed=True,
-                                   metadata={**metadata, "note": comparison.note})
-    return dg.AssetCheckResult(check_name="quotations_attributed", passed=comparison.passed,
-                               severity=dg.AssetCheckSeverity.WARN, metadata={**metadata, **comparison.figures})
+        return dg.AssetCheckResult(
+            check_name="quotations_attributed", passed=True, metadata={**metadata, "note": comparison.note}
+        )
+    return dg.AssetCheckResult(
+        check_name="quotations_attributed",
+        passed=comparison.passed,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={**metadata, **comparison.figures},
+    )
 
 
 PUBLISHED_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=36))  # the schedule runs daily
@@ -253,13 +336,20 @@ def _integrity_check(rule: integrity.IntegrityRule) -> dg.AssetCheckSpec:
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(table, group_name="warehouse", kinds={"duckdb"},
-                     deps=["staged_articles", "staged_mentions"],
-                     description=description, owners=OWNERS, freshness_policy=PUBLISHED_FRESHNESS)
+        dg.AssetSpec(
+            table,
+            group_name="warehouse",
+            kinds={"duckdb"},
+            deps=["staged_articles", "staged_mentions"],
+            description=description,
+            owners=OWNERS,
+            freshness_policy=PUBLISHED_FRESHNESS,
+        )
         for table, description in table_comments().items()
         if table in PUBLISHED_TABLES
     ],
-    check_specs=[_integrity_check(rule) for rule in INTEGRITY_RULES.values()] + [
+    check_specs=[_integrity_check(rule) for rule in INTEGRITY_RULES.values()]
+    + [
         dg.AssetCheckSpec("has_rows", asset="fact_article", description="The warehouse holds at least one article."),
     ],
     ins={"manifest": dg.AssetIn("staged_mentions")},
@@ -271,8 +361,9 @@ def _integrity_check(rule: integrity.IntegrityRule) -> dg.AssetCheckSpec:
 )
 def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, warehouse: Warehouse):
     started = time.perf_counter()
-    batch = planning.plan_batch(manifest, warehouse.stage, purge_deleted=warehouse.purge_deleted,
-                                force_purge=warehouse.force_purge)
+    batch = planning.plan_batch(
+        manifest, warehouse.stage, purge_deleted=warehouse.purge_deleted, force_purge=warehouse.force_purge
+    )
     rules = None
     if planning.changes_warehouse(batch) or not warehouse.file.exists() or comments_outdated(warehouse.file):
         try:
@@ -292,27 +383,45 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         if rules is None:  # nothing loaded: the rules run on the published file instead
             rules, where = integrity.violations(con, INTEGRITY_RULES), "on the published file"
     previews = {
-        "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(
-            ["entity", "type", "mentions", "articles"], top))},
-        "fact_quote": {"most_quoted": dg.MetadataValue.md(_md_table(
-            ["speaker", "type", "quotations", "articles"], speakers))},
-        "dim_source_file": {"loaded_this_run": dg.MetadataValue.md(_md_table(
-            ["file", "status", "articles", "mentions"],
-            planning.files_in_load(manifest).select("source_file", "status", "article_count", "mention_count")
-            .head(50).iter_rows())),
-            **_listing_state_of_this_run(context)},
+        "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(["entity", "type", "mentions", "articles"], top))},
+        "fact_quote": {
+            "most_quoted": dg.MetadataValue.md(_md_table(["speaker", "type", "quotations", "articles"], speakers))
+        },
+        "dim_source_file": {
+            "loaded_this_run": dg.MetadataValue.md(
+                _md_table(
+                    ["file", "status", "articles", "mentions"],
+                    planning.files_in_load(manifest)
+                    .select("source_file", "status", "article_count", "mention_count")
+                    .head(50)
+                    .iter_rows(),
+                )
+            ),
+            **_listing_state_of_this_run(context),
+        },
     }
     for table, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=table, metadata={
-            **TableCounts(rows=rows, load_seconds=seconds).metadata(),
-            "dagster/column_schema": dg.TableSchema(columns=[
-                dg.TableColumn(name, data_type, description=comment) for name, data_type, comment in columns[table]
-            ]),
-            **previews.get(table, {}),
-        })
+        yield dg.MaterializeResult(
+            asset_key=table,
+            metadata={
+                **TableCounts(rows=rows, load_seconds=seconds).metadata(),
+                "dagster/column_schema": dg.TableSchema(
+                    columns=[
+                        dg.TableColumn(name, data_type, description=comment)
+                        for name, data_type, comment in columns[table]
+                    ]
+                ),
+                **previews.get(table, {}),
+            },
+        )
     yield from _integrity_results(rules, where)
-    yield dg.AssetCheckResult(asset_key="fact_article", check_name="has_rows", passed=counts["fact_article"] > 0,
-                              severity=dg.AssetCheckSeverity.WARN, metadata={"articles": counts["fact_article"]})
+    yield dg.AssetCheckResult(
+        asset_key="fact_article",
+        check_name="has_rows",
+        passed=counts["fact_article"] > 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"articles": counts["fact_article"]},
+    )
 
 
 def _listing_state_of_this_run(context: dg.AssetExecutionContext) -> dict[str, str]:
@@ -328,9 +437,13 @@ def _listing_state_of_this_run(context: dg.AssetExecutionContext) -> dict[str, s
 def _integrity_results(violations: dict[str, int], where: str):
     for name, violating in violations.items():
         table, check = name.split(".", 1)
-        yield dg.AssetCheckResult(asset_key=table, check_name=check, passed=violating == 0,
-                                  description=INTEGRITY_RULES[name].description,
-                                  metadata={"violating_rows": violating, "counted": where})
+        yield dg.AssetCheckResult(
+            asset_key=table,
+            check_name=check,
+            passed=violating == 0,
+            description=INTEGRITY_RULES[name].description,
+            metadata={"violating_rows": violating, "counted": where},
+        )
 
 
 def _md_table(header: list[str], rows) -> str:

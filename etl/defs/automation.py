@@ -45,8 +45,10 @@ def landing_sensor(context: dg.SensorEvaluationContext, landing: LandingFolder, 
     if wait:
         return dg.SensorResult(skip_reason=wait, cursor=_cursor(requests, listing.unsettled))
     # Numbered: a listing seen before (a deletion undoing an addition, a retry) still gets a run of its own.
-    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=f"{state}-{requests + 1}", tags={STATE_TAG: state})],
-                           cursor=_cursor(requests + 1, listing.unsettled))
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=f"{state}-{requests + 1}", tags={STATE_TAG: state})],
+        cursor=_cursor(requests + 1, listing.unsettled),
+    )
 
 
 def _cursor(requests: int, unsettled: dict) -> str:
@@ -61,8 +63,9 @@ def _reason_to_wait(instance: dg.DagsterInstance, state: str, warehouse: Warehou
     runs = instance.get_run_records(dg.RunsFilter(tags={STATE_TAG: state}), limit=RETRY_HISTORY)
     if runs and not runs[0].dagster_run.is_finished:
         return "A run for the landing folder as it is is queued or running."
-    failed = list(takewhile(lambda r: r.dagster_run.status in (dg.DagsterRunStatus.FAILURE,
-                                                               dg.DagsterRunStatus.CANCELED), runs))
+    failed = list(
+        takewhile(lambda r: r.dagster_run.status in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED), runs)
+    )
     last_failed = failed[0].end_time or failed[0].create_timestamp.timestamp() if failed else 0.0
     retry_at = last_failed + _retry_delay(len(failed))
     if time.time() < retry_at:

@@ -49,8 +49,10 @@ class Warehouse(CheckedBySettings):
 
     path: str
     workers: int = Field(default=RULES["workers"].default, description="Processes for per-file work.")
-    duckdb_memory: str = Field(default=RULES["duckdb_memory"].default,
-                               description="DuckDB's memory budget during a load; beyond it, it spills to disk.")
+    duckdb_memory: str = Field(
+        default=RULES["duckdb_memory"].default,
+        description="DuckDB's memory budget during a load; beyond it, it spills to disk.",
+    )
     purge_deleted: bool = Field(
         default=RULES["purge_deleted"].default,
         description="Drop the rows of files gone from the landing folder instead of keeping them marked deleted.",

@@ -4,4 +4,3 @@ Pure modules: no Dagster, no DuckDB. `files` lists article files and reads one w
 identity, `listing` tells settled files from files still being written, `decoding` turns
 bytes into text, `errors` says why a file is refused.
 """
-

@@ -57,7 +57,9 @@ def decode(data: bytes) -> DecodedText:
     if controls:
         # The whole file is judged: binary data may follow any amount of text.
         if controls > MAX_CONTROL_SHARE * len(text):
-            raise RejectedFile(f"The file looks binary: {controls / len(text):.0%} of its characters are control codes.")
+            raise RejectedFile(
+                f"The file looks binary: {controls / len(text):.0%} of its characters are control codes."
+            )
         text = text.translate(_CONTROL_REMOVAL)
         repair = "; ".join(filter(None, [repair, f"{controls:,} control characters removed"]))
     if not text.strip():
@@ -101,7 +103,9 @@ def _decode_mixed(data: bytes) -> tuple[str, str] | None:
     if not legacy_lines or not any(d is not None and not d.isascii() for d in decoded):
         return None
     legacy = _detect(b"".join(legacy_lines)).encoding
-    text = "".join(d if d is not None else line.decode(legacy, errors="replace") for d, line in zip(decoded, lines))
+    text = "".join(
+        d if d is not None else line.decode(legacy, errors="replace") for d, line in zip(decoded, lines, strict=True)
+    )
     return text, f"utf-8+{legacy}"
 
 

@@ -68,8 +68,9 @@ def fingerprint(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> tuple[La
     larger than `max_bytes`.
     """
     if readable_name(path.name) != path.name:
-        raise RejectedFile("The file name is not valid UTF-8 (shown here with its invalid bytes escaped); "
-                           "rename the file to load it.")
+        raise RejectedFile(
+            "The file name is not valid UTF-8 (shown here with its invalid bytes escaped); rename the file to load it."
+        )
     before = path.stat()
     if before.st_size > max_bytes:
         raise RejectedFile(

@@ -38,8 +38,9 @@ class Listing:
         return listing_state((path.name, look) for path, look in self.settled.items())
 
 
-def look_at(root: Path, settle_seconds: float, last_looks: Mapping[str, Sequence[int]],
-            now: float | None = None) -> Listing:
+def look_at(
+    root: Path, settle_seconds: float, last_looks: Mapping[str, Sequence[int]], now: float | None = None
+) -> Listing:
     """The landing folder's files, settled or in flight, given the looks remembered from the previous look."""
     now = time.time() if now is None else now
     settled: dict[Path, Look] = {}

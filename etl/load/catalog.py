@@ -28,7 +28,8 @@ def loaded_versions(path: Path) -> dict[str, LoadedFile]:
         if stored_value(con, "schema_version") != schema_version():
             return {}  # built by another schema: everything is reloaded
         rows = con.execute(
-            "SELECT source_file, sha256, size_bytes, status, pipeline_version FROM dim_source_file").fetchall()
+            "SELECT source_file, sha256, size_bytes, status, pipeline_version FROM dim_source_file"
+        ).fetchall()
     return {name: LoadedFile(sha, size, status, version) for name, sha, size, status, version in rows}
 
 
@@ -40,7 +41,8 @@ def describe(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, s
     """(column, type, comment) of every published table, as DuckDB reports them."""
     rows = con.execute(
         "SELECT table_name, column_name, data_type, coalesce(comment, '') FROM duckdb_columns() "
-        "WHERE table_name IN (SELECT unnest(?)) ORDER BY table_name, column_index", [list(PUBLISHED_TABLES)],
+        "WHERE table_name IN (SELECT unnest(?)) ORDER BY table_name, column_index",
+        [list(PUBLISHED_TABLES)],
     ).fetchall()
     columns: dict[str, list[tuple[str, str, str]]] = {}
     for table, column, data_type, comment in rows:
@@ -51,12 +53,14 @@ def describe(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, s
 def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[str, str, int, int]]:
     return con.execute(
         "SELECT canonical_name, entity_type, mention_count, article_count FROM dim_entity "
-        "ORDER BY mention_count DESC, canonical_name LIMIT ?", [limit],
+        "ORDER BY mention_count DESC, canonical_name LIMIT ?",
+        [limit],
     ).fetchall()
 
 
 def top_speakers(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[str, str, int, int]]:
     return con.execute(
         "SELECT speaker_name, speaker_type, quotations, articles FROM quotes_by_speaker "
-        "ORDER BY quotations DESC, speaker_name LIMIT ?", [limit],
+        "ORDER BY quotations DESC, speaker_name LIMIT ?",
+        [limit],
     ).fetchall()

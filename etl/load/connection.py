@@ -17,8 +17,9 @@ from etl.settings import DEFAULT_MEMORY_LIMIT
 
 
 @contextmanager
-def connect(path: Path, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT,
-            spill_dir: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path, read_only: bool = False, memory_limit: str = DEFAULT_MEMORY_LIMIT, spill_dir: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     con = _open(path, read_only, memory_limit, spill_dir)
     try:
         yield con
@@ -26,8 +27,9 @@ def connect(path: Path, read_only: bool = False, memory_limit: str = DEFAULT_MEM
         con.close()
 
 
-def _open(path: Path, read_only: bool, memory_limit: str = DEFAULT_MEMORY_LIMIT,
-          spill_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+def _open(
+    path: Path, read_only: bool, memory_limit: str = DEFAULT_MEMORY_LIMIT, spill_dir: Path | None = None
+) -> duckdb.DuckDBPyConnection:
     """A bounded memory budget: large loads spill to disk (into `spill_dir` if given, else
     DuckDB's default beside the file) instead of growing with the corpus."""
     if not read_only:
@@ -42,7 +44,7 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.*?) \(PID (\d+)\)")
 
 
 def _lock_holder(exc: duckdb.Error) -> str | None:
-    """"<program> (PID n)" of the process whose read-write connection refused ours, or None."""
+    """ "<program> (PID n)" of the process whose read-write connection refused ours, or None."""
     found = _LOCK_HOLDER.search(str(exc))
     return f"{found[1]} (PID {found[2]})" if found else None
 
@@ -59,10 +61,12 @@ def read_write_holder(path: Path) -> str | None:
 
 def held_note(path: Path, holder: str) -> str:
     """What a load tells the user when an analyst's session holds the warehouse read-write."""
-    return (f"{path} is open read-write in {holder}. A load replaces the file regardless: that session keeps "
-            "the previous load until it reconnects, and anything written there is lost. Open the warehouse "
-            "read-only (`duckdb -readonly FILE`, or `read_only=True` in Python); keep your own tables in another "
-            "database that ATTACHes it read-only.")
+    return (
+        f"{path} is open read-write in {holder}. A load replaces the file regardless: that session keeps "
+        "the previous load until it reconnects, and anything written there is lost. Open the warehouse "
+        "read-only (`duckdb -readonly FILE`, or `read_only=True` in Python); keep your own tables in another "
+        "database that ATTACHes it read-only."
+    )
 
 
 @contextmanager
@@ -97,5 +101,10 @@ def _remove_dead_snapshots(path: Path) -> None:
     prefix = f".{path.name}."
     for name in os.listdir(path.parent):
         pid = name[len(prefix) : -len(_SNAPSHOT_SUFFIX)]
-        if name.startswith(prefix) and name.endswith(_SNAPSHOT_SUFFIX) and pid.isdigit() and not process_alive(int(pid)):
+        if (
+            name.startswith(prefix)
+            and name.endswith(_SNAPSHOT_SUFFIX)
+            and pid.isdigit()
+            and not process_alive(int(pid))
+        ):
             (path.parent / name).unlink(missing_ok=True)

@@ -32,7 +32,7 @@ def integrity_rules() -> dict[str, IntegrityRule]:
     text = sql_file("integrity.sql")
     parts = re.split(r"^-- name: (\S+)\s*$", text, flags=re.MULTILINE)
     rules = {}
-    for name, body in zip(parts[1::2], parts[2::2]):
+    for name, body in zip(parts[1::2], parts[2::2], strict=False):
         description, _, query = body.strip().partition("\n")
         rules[name] = IntegrityRule(name, description.removeprefix("--").strip(), query.strip().rstrip(";"))
     return rules

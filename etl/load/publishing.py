@@ -41,7 +41,8 @@ class PurgeRefused(RuntimeError):
         super().__init__(
             f"Purge refused: the load would drop {purged} of the warehouse's {files} files, more than "
             f"{MAX_PURGE_SHARE:.0%} at once. Is the landing folder complete (mounted, not emptied by mistake)? "
-            "If these files are meant to go, purge with --force-purge or ETL_PURGE_FORCE=1.")
+            "If these files are meant to go, purge with --force-purge or ETL_PURGE_FORCE=1."
+        )
 
 
 class Published(NamedTuple):
@@ -89,8 +90,10 @@ def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT) 
             os.replace(work, path)
             fsync(path.parent)
         except (OSError, duckdb.IOException) as exc:
-            raise PublishError(f"Could not write the warehouse {path} (via {work.name}): "
-                               f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged.") from exc
+            raise PublishError(
+                f"Could not write the warehouse {path} (via {work.name}): "
+                f"{getattr(exc, 'strerror', None) or exc}. The published warehouse is unchanged."
+            ) from exc
         finally:
             load_files.remove()
     return Published(tables, rules)
@@ -104,12 +107,20 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
     _register_parquet(con, "staged_mentions", batch.mention_files, MENTION_SCHEMA)
     _register_parquet(con, "staged_quotes", batch.quote_files, QUOTE_SCHEMA)
-    con.register("batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow())
-    con.register("batch_meta", pl.DataFrame({
-        "extractor_version": [batch.extractor_version], "quotes_version": [batch.quotes_version],
-        "pipeline_version": [batch.pipeline_version],
-        "purge_deleted": [batch.purge_deleted],
-    }).to_arrow())
+    con.register(
+        "batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow()
+    )
+    con.register(
+        "batch_meta",
+        pl.DataFrame(
+            {
+                "extractor_version": [batch.extractor_version],
+                "quotes_version": [batch.quotes_version],
+                "pipeline_version": [batch.pipeline_version],
+                "purge_deleted": [batch.purge_deleted],
+            }
+        ).to_arrow(),
+    )
     if batch.purge_deleted and not batch.force_purge:
         purged, files = con.execute(sql_file("purge_share.sql")).fetchall()[0]
         if purged > files * MAX_PURGE_SHARE:

@@ -35,8 +35,11 @@ _SCHEMA_FILES = ("schema.sql", "views.sql")
 
 def _schema_statements() -> list[str]:
     """The statements of the schema files, without their comments and with whitespace collapsed."""
-    return [_SQL_LAYOUT.sub(lambda found: found[1] or " ", statement.query).strip()
-            for name in _SCHEMA_FILES for statement in duckdb.extract_statements(sql_file(name))]
+    return [
+        _SQL_LAYOUT.sub(lambda found: found[1] or " ", statement.query).strip()
+        for name in _SCHEMA_FILES
+        for statement in duckdb.extract_statements(sql_file(name))
+    ]
 
 
 def _is_comment(statement: str) -> bool:
@@ -89,8 +92,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP TABLE IF EXISTS {table}")
     for name in _SCHEMA_FILES:
         con.execute(sql_file(name))
-    con.executemany("INSERT OR REPLACE INTO etl_meta VALUES (?, ?)",
-                    [("schema_version", current), ("comments_version", comments_version())])
+    con.executemany(
+        "INSERT OR REPLACE INTO etl_meta VALUES (?, ?)",
+        [("schema_version", current), ("comments_version", comments_version())],
+    )
 
 
 def table_comments() -> dict[str, str]:

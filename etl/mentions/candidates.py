@@ -149,7 +149,9 @@ def _sequence_candidates(scan: Scan) -> list[Candidate]:
 
 @functools.lru_cache(maxsize=200_000)
 def names_in_run(
-    run: str, initial: bool, quoted: bool = False,
+    run: str,
+    initial: bool,
+    quoted: bool = False,
 ) -> tuple[tuple[int, int, tuple[str, ...], bool, bool, gaz.LexiconEntry | None], ...]:
     """(start, end, words, honorific or title seen, sentence-initial, lexicon entry) of each name
     in a capitalised run, after trimming; cached, since runs repeat. Only a name opening the
@@ -251,7 +253,7 @@ def _split_sequence(run: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
         words = [run[s:e] for s, e in piece]
         if any(_is_connector(w) for w in words) and not _joined_name(words):
             names = []
-            for (s, e), w in zip(piece, words):
+            for (s, e), w in zip(piece, words, strict=True):
                 if _is_connector(w):
                     if names:
                         spans.append((names[0][0], names[-1][1]))
@@ -297,13 +299,18 @@ def _is_leading_modifier(word: str) -> bool:
     return _DEMONYM.search(word) is not None and not gaz.is_first_name(word)
 
 
-def _trim(tokens: tuple[str, ...], initial: bool,
-          quoted: bool) -> tuple[int, tuple[str, ...], bool, bool, gaz.LexiconEntry | None]:
+def _trim(
+    tokens: tuple[str, ...], initial: bool, quoted: bool
+) -> tuple[int, tuple[str, ...], bool, bool, gaz.LexiconEntry | None]:
     """(characters dropped, remaining tokens, honorific or title seen, still sentence-initial,
     the lexicon entry of what remains)."""
     honorific, dropped = False, 0
-    while tokens and (tokens[0] in _R.leading_words or tokens[0] in _R.honorifics_dropped or tokens[0][0].islower()
-                      or (initial and not quoted and _common_word_opening(tokens))):
+    while tokens and (
+        tokens[0] in _R.leading_words
+        or tokens[0] in _R.honorifics_dropped
+        or tokens[0][0].islower()
+        or (initial and not quoted and _common_word_opening(tokens))
+    ):
         whole = gaz.as_written(" ".join(tokens))
         if len(tokens) > 1 and tokens[0][0].isupper() and gaz.place_tiers().get(whole) == 1:
             break  # "New York", "The Hague": the leading word belongs to a well-known place name
@@ -312,15 +319,20 @@ def _trim(tokens: tuple[str, ...], initial: bool,
         dropped += len(tokens[0]) + 1
         tokens = tokens[1:]
     whole = " ".join(tokens)
-    if (len(tokens) > 1 and _is_leading_modifier(tokens[0]) and whole not in gaz.lexicon()
-            and whole not in gaz.companies()):  # "General Motors"
+    if (
+        len(tokens) > 1
+        and _is_leading_modifier(tokens[0])
+        and whole not in gaz.lexicon()
+        and whole not in gaz.companies()
+    ):  # "General Motors"
         titles = 0
         while len(tokens) > titles + 1 and _is_leading_modifier(tokens[titles]):
             titles += 1
         rest = tokens[titles:]
         titled = all(t in _R.person_titles for t in tokens[:titles])
-        if gaz.is_first_name(rest[0]) or (len(rest) == 1 and titled and (
-                _R.offices & set(tokens[:titles]) or rest[0] in gaz.surnames())):
+        if gaz.is_first_name(rest[0]) or (
+            len(rest) == 1 and titled and (_R.offices & set(tokens[:titles]) or rest[0] in gaz.surnames())
+        ):
             dropped += sum(len(t) + 1 for t in tokens[:titles])
             tokens, initial = rest, False
             honorific = True
@@ -335,8 +347,13 @@ def _ordinary_opening_word(tokens: tuple[str, ...]) -> bool:
         return False
     word = tokens[0]
     known = gaz.as_written(word)
-    return (word.lower() in gaz.common_words() and not gaz.is_first_name(known) and known not in gaz.surnames()
-            and known not in gaz.place_tiers() and known not in gaz.companies())
+    return (
+        word.lower() in gaz.common_words()
+        and not gaz.is_first_name(known)
+        and known not in gaz.surnames()
+        and known not in gaz.place_tiers()
+        and known not in gaz.companies()
+    )
 
 
 def _common_word_opening(tokens: tuple[str, ...]) -> bool:

@@ -30,8 +30,7 @@ class Model:
 
     weights: dict[str, tuple[float, ...]]
 
-    def scores(self, features: Sequence[str] | set[str],
-               base: tuple[float, ...] = (0.0,) * len(LABELS)) -> list[float]:
+    def scores(self, features: Sequence[str] | set[str], base: tuple[float, ...] = (0.0,) * len(LABELS)) -> list[float]:
         """One score per label: `base` (the name's own, precomputed) plus every known feature's weights."""
         total = list(base)
         get = self.weights.get

@@ -25,13 +25,22 @@ from etl.mentions.rules import rules
 #: Corpus tag → this project's type; anything else annotated (MISC, products, works,
 #: nationalities) is a name that is not an entity here.
 TYPE_OF_TAG = {
-    "PER": "PERSON", "PERSON": "PERSON", "person": "PERSON", "Person": "PERSON",
-    "ORG": "ORG", "group": "ORG", "corporation": "ORG", "Organisation": "ORG",
-    "LOC": "PLACE", "location": "PLACE", "Location": "PLACE",
+    "PER": "PERSON",
+    "PERSON": "PERSON",
+    "person": "PERSON",
+    "Person": "PERSON",
+    "ORG": "ORG",
+    "group": "ORG",
+    "corporation": "ORG",
+    "Organisation": "ORG",
+    "LOC": "PLACE",
+    "location": "PLACE",
+    "Location": "PLACE",
 }
 _TITLES = rules().honorifics_kept | rules().person_titles
-_NO_SPACE_BEFORE = frozenset({",", ".", ":", ";", "!", "?", ")", "]", "%",
-                              "'s", "n't", "'", "'re", "'ll", "'ve", "'m", "'d"})
+_NO_SPACE_BEFORE = frozenset(
+    {",", ".", ":", ";", "!", "?", ")", "]", "%", "'s", "n't", "'", "'re", "'ll", "'ve", "'m", "'d"}
+)
 _NO_SPACE_AFTER = frozenset({"(", "["})
 
 
@@ -52,8 +61,9 @@ class Example:
     label: str
 
 
-def read_conll(path: Path, token_column: int, tag_column: int, source: str,
-               doc_marker: str | None = None) -> Iterator[Document]:
+def read_conll(
+    path: Path, token_column: int, tag_column: int, source: str, doc_marker: str | None = None
+) -> Iterator[Document]:
     """Documents of a token-per-line file: blank lines end sentences (one paragraph each);
     lines holding `doc_marker` start a new document; without a marker every sentence is a
     document (tweets), and with an empty one the whole file is."""
@@ -117,8 +127,9 @@ def _document(sentences: list[list[tuple[str, str]]], source: str) -> Document:
                 open_span = [start, at, kind]
                 spans.append(open_span)
         paragraphs.append(Paragraph("body", para_start, at))
-    return Document(source, "".join(pieces), paragraphs,
-                    spans=[(s, e, TYPE_OF_TAG.get(k, "NONE")) for s, e, k in spans])
+    return Document(
+        source, "".join(pieces), paragraphs, spans=[(s, e, TYPE_OF_TAG.get(k, "NONE")) for s, e, k in spans]
+    )
 
 
 def read_gold(gold: Path, text_of: dict[str, Path], source: str) -> Iterator[Document]:
@@ -173,7 +184,7 @@ def _span_label(doc: Document, c: Candidate) -> str | None:
     for start, end, kind in doc.spans:
         if end <= c.start or start >= c.end:
             continue
-        if (start, end) == (c.start, c.end) or (end == c.end and doc.text[start:c.start].lower() in ("the ", "")):
+        if (start, end) == (c.start, c.end) or (end == c.end and doc.text[start : c.start].lower() in ("the ", "")):
             return kind
         if start <= c.start and c.end <= end:
             return None

@@ -22,7 +22,7 @@ from etl.mentions.resolve import agree_people, define_acronyms, resolve_organisa
 
 ENTITY_TYPES = ("PERSON", "ORG", "PLACE")
 _SENTENCE_BREAK = re.compile(r"[.!?]['\")\]]*\s+")
-_QUOTE_MARKS = "“”\""
+_QUOTE_MARKS = '“”"'
 
 
 class Mention(NamedTuple):
@@ -44,8 +44,9 @@ class Mention(NamedTuple):
 _new_mention = tuple.__new__  # Mention(...) without the keyword handling of the named tuple's constructor
 
 
-def typed_candidates(text: str, paragraphs: Sequence[Paragraph],
-                     tally: Counter | None = None) -> tuple[str, list[Candidate]]:
+def typed_candidates(
+    text: str, paragraphs: Sequence[Paragraph], tally: Counter | None = None
+) -> tuple[str, list[Candidate]]:
     """(matching form of the text, its candidates typed and resolved; None for not-an-entity)."""
     folded = matching_form(text)
     found = candidates(folded, paragraphs)
@@ -67,8 +68,9 @@ def extract_mentions(text: str, paragraphs: Sequence[Paragraph], tally: Counter 
     return _mentions(text, paragraphs, breaks, found)
 
 
-def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int],
-              candidates: list[Candidate]) -> list[Mention]:
+def _mentions(
+    text: str, paragraphs: Sequence[Paragraph], breaks: list[int], candidates: list[Candidate]
+) -> list[Mention]:
     """Typed candidates as mentions, with their sentence and quotation: one sweep, as both are in text order."""
     quotes = _quote_spans(text, paragraphs)
     quote, quote_count, break_count, paragraph_count = 0, len(quotes), len(breaks), len(paragraphs)
@@ -94,11 +96,24 @@ def _mentions(text: str, paragraphs: Sequence[Paragraph], breaks: list[int],
             sentence = (key, following - first_break[index], start, end)
         while quote < quote_count and quotes[quote][1] <= c.start:
             quote += 1
-        mentions.append(_new_mention(Mention, (
-            c.start, c.end, text[c.start : c.end], c.entity_name or c.surface, c.entity_type,
-            index, para.role, sentence[1], sentence[2], sentence[3],
-            quote < quote_count and quotes[quote][0] <= c.start,
-        )))
+        mentions.append(
+            _new_mention(
+                Mention,
+                (
+                    c.start,
+                    c.end,
+                    text[c.start : c.end],
+                    c.entity_name or c.surface,
+                    c.entity_type,
+                    index,
+                    para.role,
+                    sentence[1],
+                    sentence[2],
+                    sentence[3],
+                    quote < quote_count and quotes[quote][0] <= c.start,
+                ),
+            )
+        )
     return mentions
 
 

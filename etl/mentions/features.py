@@ -26,7 +26,7 @@ _ROLES = _R.person_titles | _R.role_words
 
 
 def _shape(word: str) -> str:
-    """"Blair" -> "Xx", "BBC" -> "X", "G8" -> "Xd", "McDonald" -> "XxXx", "O'Neill" -> "X'Xx"."""
+    """ "Blair" -> "Xx", "BBC" -> "X", "G8" -> "Xd", "McDonald" -> "XxXx", "O'Neill" -> "X'Xx"."""
     mapped = "".join("X" if c.isupper() else "x" if c.islower() else "d" if c.isdigit() else c for c in word)
     return _SHAPE_RUNS.sub(r"\1", mapped)
 
@@ -47,8 +47,14 @@ def name_features(tokens: tuple[str, ...]) -> tuple[str, ...]:
     surface = " ".join(tokens)
     first, last = tokens[0], tokens[-1]
     n = len(tokens)
-    f = ["bias", f"len={min(n, 4)}", f"first={first.lower()}", f"last={last.lower()}",
-         f"suf3={last[-3:].lower()}", f"shape={'_'.join(_shape(t) for t in tokens[:3])}"]
+    f = [
+        "bias",
+        f"len={min(n, 4)}",
+        f"first={first.lower()}",
+        f"last={last.lower()}",
+        f"suf3={last[-3:].lower()}",
+        f"shape={'_'.join(_shape(t) for t in tokens[:3])}",
+    ]
     f += [f"w={t.lower()}" for t in tokens[1:-1]]
     tiers = gaz.place_tiers()
     known = gaz.as_written(surface)  # "LONDON" in a newswire dateline is London
@@ -142,8 +148,11 @@ class ArticleContext:
 def article_context(candidates: Sequence[Candidate], folded: str) -> ArticleContext:
     longer = [c.tokens for c in candidates if len(c.tokens) > 1]
     return ArticleContext(
-        folded, frozenset(c.tokens[0] for c in candidates if len(c.tokens) == 1),
-        frozenset(t[-1] for t in longer), frozenset(t[0] for t in longer), is_sports_report(folded),
+        folded,
+        frozenset(c.tokens[0] for c in candidates if len(c.tokens) == 1),
+        frozenset(t[-1] for t in longer),
+        frozenset(t[0] for t in longer),
+        is_sports_report(folded),
     )
 
 

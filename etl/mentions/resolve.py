@@ -15,7 +15,7 @@ _ACRONYM_DEFINITION = re.compile(r" \(([A-Z][A-Z&]{1,7})\)")
 
 
 def define_acronyms(folded: str, candidates: Sequence[Candidate]) -> None:
-    """"Institute for Public Policy Research (IPPR)" makes IPPR an alias in this article."""
+    """ "Institute for Public Policy Research (IPPR)" makes IPPR an alias in this article."""
     expansions = {}
     for c in candidates:
         if c.entity_type == "ORG" and len(c.tokens) > 1:
@@ -36,13 +36,17 @@ def agree_people(candidates: Sequence[Candidate]) -> None:
     """A full name opening with a first name whose surname the article also uses alone, as a
     person, is that person ("Jeremy Corbyn's team" ... "Corbyn said"), whatever its own
     contexts suggested."""
-    alone = {c.tokens[0] for c in candidates
-             if len(c.tokens) == 1 and c.entity_type == "PERSON" and not c.from_lexicon}
+    alone = {c.tokens[0] for c in candidates if len(c.tokens) == 1 and c.entity_type == "PERSON" and not c.from_lexicon}
     if not alone:
         return
     for c in candidates:
-        if (len(c.tokens) > 1 and c.entity_type != "PERSON" and c.entry is None and c.tokens[-1] in alone
-                and is_first_name(c.tokens[0])):
+        if (
+            len(c.tokens) > 1
+            and c.entity_type != "PERSON"
+            and c.entry is None
+            and c.tokens[-1] in alone
+            and is_first_name(c.tokens[0])
+        ):
             c.entity_type, c.entity_name = "PERSON", c.surface
 
 
@@ -62,8 +66,12 @@ def resolve_organisations(candidates: Sequence[Candidate]) -> None:
         return
     places = place_tiers()
     for c in candidates:
-        if (len(c.tokens) == 1 and c.entity_type in (None, "ORG", "PLACE") and c.entry is None
-                and places.get(c.tokens[0]) != 1):
+        if (
+            len(c.tokens) == 1
+            and c.entity_type in (None, "ORG", "PLACE")
+            and c.entry is None
+            and places.get(c.tokens[0]) != 1
+        ):
             names = by_last.get(c.tokens[0])
             if names and len(names) == 1:
                 c.entity_type, c.entity_name = "ORG", next(iter(names))

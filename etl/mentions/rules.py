@@ -93,9 +93,7 @@ def load_rules(folder: Path) -> Rules:
             for second in group[i + 1 :]:
                 shared = sets[first] & sets[second]
                 if shared:
-                    raise RuleDataError(
-                        f"{folder}: {', '.join(sorted(shared))} in both {first}.txt and {second}.txt"
-                    )
+                    raise RuleDataError(f"{folder}: {', '.join(sorted(shared))} in both {first}.txt and {second}.txt")
     return Rules(**sets)
 
 

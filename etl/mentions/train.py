@@ -48,10 +48,12 @@ class Source:
 
 def _conll(patterns: tuple[str, ...], token: int, tag: int, marker: str | None = None):
     """A reader of token-per-line files under `ner/`; `marker` as in `read_conll`."""
+
     def read(shared: Path, held_out: re.Pattern[str] | None = None) -> Iterator[Document]:
         for pattern in patterns:
             for path in sorted((shared / "ner").glob(pattern)):
                 yield from read_conll(path, token, tag, path.relative_to(shared / "ner").as_posix(), marker)
+
     return read
 
 
@@ -64,8 +66,10 @@ def _news(shared: Path, held_out: re.Pattern[str] | None) -> Iterator[Document]:
             yield doc
 
 
-_RE3D_OPEN = tuple(f"re3d/{folder}/*.conll" for folder in (
-    "UK_Government", "US_State_Department", "CENTCOM", "Australian_Department_of_Foreign_Affairs"))
+_RE3D_OPEN = tuple(
+    f"re3d/{folder}/*.conll"
+    for folder in ("UK_Government", "US_State_Department", "CENTCOM", "Australian_Department_of_Foreign_Affairs")
+)
 SOURCES = (
     Source("wikigold", "CC BY 4.0", False, _conll(("wikigold/wikigold.conll.txt",), 0, 1, "-DOCSTART-")),
     Source("wnut17", "CC BY 4.0", False, _conll(("wnut17/*.conll",), 0, 1)),
@@ -140,8 +144,9 @@ def fit(data: list[Example], epochs: int = EPOCHS, seed: int = SEED) -> dict[str
     return averaged
 
 
-def gather(sources: Iterable[Source], shared: Path, held_out: re.Pattern[str] | None = None,
-           news_weight: int = NEWS_WEIGHT) -> tuple[list[Example], Counter]:
+def gather(
+    sources: Iterable[Source], shared: Path, held_out: re.Pattern[str] | None = None, news_weight: int = NEWS_WEIGHT
+) -> tuple[list[Example], Counter]:
     data: list[Example] = []
     counts: Counter = Counter()
     for source in sources:
@@ -155,13 +160,25 @@ def gather(sources: Iterable[Source], shared: Path, held_out: re.Pattern[str] | 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=PROJECT.parent / "shared",
-                        help="folder holding ner/ and corpus/bbc/ (default: ../shared beside the project)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=PROJECT.parent / "shared",
+        help="folder holding ner/ and corpus/bbc/ (default: ../shared beside the project)",
+    )
     parser.add_argument("--no-share-alike", action="store_true", help="leave out the CC BY-SA corpora")
-    parser.add_argument("--out-dir", type=Path, default=WEIGHTS_FILE.parent,
-                        help="where to write weights.json and the derived word lists (default: the package's data)")
-    parser.add_argument("--hold-out", type=re.compile, metavar="REGEX",
-                        help="leave out the annotated news articles whose id matches, to measure on them")
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=WEIGHTS_FILE.parent,
+        help="where to write weights.json and the derived word lists (default: the package's data)",
+    )
+    parser.add_argument(
+        "--hold-out",
+        type=re.compile,
+        metavar="REGEX",
+        help="leave out the annotated news articles whose id matches, to measure on them",
+    )
     parser.add_argument("--news-weight", type=int, default=NEWS_WEIGHT)
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args(argv)
@@ -171,8 +188,10 @@ def main(argv: list[str] | None = None) -> None:
     words = common_words(open_docs)
     names = first_names_seen(open_docs, set(words))
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    for path, header, lines in ((COMMON_WORDS_FILE, COMMON_WORDS_HEADER, words),
-                                (FIRST_NAMES_FILE, FIRST_NAMES_HEADER, names)):
+    for path, header, lines in (
+        (COMMON_WORDS_FILE, COMMON_WORDS_HEADER, words),
+        (FIRST_NAMES_FILE, FIRST_NAMES_HEADER, names),
+    ):
         (args.out_dir / path.name).write_text(f"# {header}\n" + "\n".join(lines) + "\n", encoding="utf-8")
     # Candidates are read with the package's lists: refreshed here when those were just rewritten.
     gazetteer.common_words.cache_clear()
@@ -184,14 +203,17 @@ def main(argv: list[str] | None = None) -> None:
     payload = {
         "labels": list(LABELS),
         "trained_on": [{"source": s.name, "licence": s.licence, "examples": counts[s.name]} for s in sources],
-        "epochs": args.epochs, "seed": SEED, "news_weight": args.news_weight,
+        "epochs": args.epochs,
+        "seed": SEED,
+        "news_weight": args.news_weight,
         "weights": dict(sorted(weights.items())),
     }
     out = args.out_dir / WEIGHTS_FILE.name
     out.write_text(json.dumps(payload, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(data)} examples ({dict(counts)}), labels {dict(labels)}")
-    print(f"{len(weights)} features -> {out} ({out.stat().st_size / 1e6:.2f} MB) "
-          f"in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{len(weights)} features -> {out} ({out.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

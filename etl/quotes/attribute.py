@@ -107,7 +107,7 @@ class QuoteLanguage:
     before_owner: re.Pattern[str]  # ' was ', before the name
     noun_owned: re.Pattern[str]  # "'s verdict", after it
     noun_of_pronoun: re.Pattern[str]  # 'his message to the chancellor was: ', before the quotation
-    inverted_subject: re.Pattern[str]  # between 'said' and its subject: 'said Tory spokeswoman 
+    inverted_subject: re.Pattern[str]  # between 'said' and its subject: 'said Tory spokeswoman
 
 
 @functools.cache
@@ -149,13 +149,19 @@ def language() -> QuoteLanguage:
         noun_of=re.compile(rf"\W*(?:is|was|are|were) (?:the|a|an) (?:[a-z-]+ )?({nouns}) (?:of|from|by) "),
         before_owner=re.compile(r"\W*(?:is|was|are|were) (?:[a-z]+ )?"),
         noun_owned=re.compile(rf"['’]s? (?:[a-z-]+ )?({nouns})\b"),
-        noun_of_pronoun=re.compile(rf"\b({'|'.join(possessives)}) (?:[a-z-]+ )?({nouns})\b[^.;:]{{0,60}} (?:is|was|are|were):?\s*$"),
-        document_cue=re.compile(rf"\bthe (?:[a-z-]+ )?(?:{documents}){adverbs} {said}\b"
-                                rf"|\b{said} (?:a|an|the) (?:[a-z-]+ ){{0,2}}(?:{documents})\b"),
+        noun_of_pronoun=re.compile(
+            rf"\b({'|'.join(possessives)}) (?:[a-z-]+ )?({nouns})\b[^.;:]{{0,60}} (?:is|was|are|were):?\s*$"
+        ),
+        document_cue=re.compile(
+            rf"\bthe (?:[a-z-]+ )?(?:{documents}){adverbs} {said}\b"
+            rf"|\b{said} (?:a|an|the) (?:[a-z-]+ ){{0,2}}(?:{documents})\b"
+        ),
         # determiners and words of a title or role, never a clause or a phrase of its own
         inverted_subject=re.compile(rf" (?:the |a |an |our )?(?:(?!(?:{small}|{documents})\b)[\w'’-]+ ){{0,6}}"),
-        role_cue=re.compile(rf"\b(?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles})){adverbs} {said}\b"
-                            rf"|\b{said} (?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles}))\b"),
+        role_cue=re.compile(
+            rf"\b(?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles})){adverbs} {said}\b"
+            rf"|\b{said} (?:the|our) ((?:[a-z-]+ ){{0,2}}?(?:{roles}))\b"
+        ),
     )
 
 
@@ -173,8 +179,7 @@ class _Window(NamedTuple):
 class _Article:
     """One article's text, quotations and speaker candidates, read by the rules."""
 
-    def __init__(self, text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Span],
-                 mentions: Sequence[Mention]):
+    def __init__(self, text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Span], mentions: Sequence[Mention]):
         self.text = text
         # The article's own words: lower-case, quotations blanked (same length, so offsets hold),
         # so no cue is ever read inside a quotation.
@@ -184,16 +189,21 @@ class _Article:
             at = span.end
         self.lower = "".join(pieces) + text[at:].lower()
         lower = self.lower
-        self.verb_hits = [(start, end) for _, start, end in
-                          language().verb_finder.find_matches_as_indexes(lower)
-                          if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum())]
+        self.verb_hits = [
+            (start, end)
+            for _, start, end in language().verb_finder.find_matches_as_indexes(lower)
+            if (start == 0 or not lower[start - 1].isalnum()) and (end == len(lower) or not lower[end].isalnum())
+        ]
         self.verb_starts = [start for start, _ in self.verb_hits]
         breaks = [(b.start(), b.end()) for b in _SENTENCE_BREAK.finditer(lower)]
         # a quotation closing its sentence ('... effective." Shadow secretary Oliver Heald said')
         # ends it, though its marks are blanked
-        breaks += [(span.end - 1, closed.end()) for span in spans
-                   if _ENDS_SENTENCE.search(text, span.start, span.end)
-                   and (closed := _NEXT_SENTENCE.match(text, span.end)) is not None]
+        breaks += [
+            (span.end - 1, closed.end())
+            for span in spans
+            if _ENDS_SENTENCE.search(text, span.start, span.end)
+            and (closed := _NEXT_SENTENCE.match(text, span.end)) is not None
+        ]
         breaks.sort()
         self.break_starts = [start for start, _ in breaks]
         self.break_ends = [end for _, end in breaks]
@@ -219,14 +229,18 @@ class _Article:
         if _ENDS_SENTENCE.search(self.text, span.start, span.end) and not _GOES_ON.match(self.text, span.end, ceiling):
             return _Window(start, span.start), _Window(span.end, span.end)  # '..." Then a new sentence'
         after = bisect.bisect_left(self.break_starts, span.end)
-        end = self.break_starts[after] + 1 if after < len(self.break_starts) and self.break_starts[after] < ceiling \
+        end = (
+            self.break_starts[after] + 1
+            if after < len(self.break_starts) and self.break_starts[after] < ceiling
             else ceiling
+        )
         return _Window(start, span.start), _Window(span.end, end)
 
     def verbs_in(self, window: _Window) -> list[tuple[int, int]]:
         """(start, end) of the reporting words in a window, in order."""
-        return self.verb_hits[bisect.bisect_left(self.verb_starts, window.start):
-                              bisect.bisect_left(self.verb_starts, window.end)]
+        return self.verb_hits[
+            bisect.bisect_left(self.verb_starts, window.start) : bisect.bisect_left(self.verb_starts, window.end)
+        ]
 
     def verb_after(self, position: int, gap: re.Pattern[str], reach: int = WINDOW_CHARS) -> int | None:
         """The end of the first reporting word after `position` such that what stands between
@@ -253,7 +267,9 @@ class _Article:
         floor = self.paragraphs[max(0, paragraph_index - 2)].start
         first = bisect.bisect_left(self.candidate_starts, floor)
         last = bisect.bisect_left(self.candidate_starts, position)
-        earlier = [m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last]) if m.end <= position]
+        earlier = [
+            m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last]) if m.end <= position
+        ]
         earlier = [m for m in earlier if _may_be(m, pronoun)]
         if entity_type == "PERSON":
             subject = self._sentence_subject(position, pronoun, earlier, floor)
@@ -273,8 +289,14 @@ class _Article:
         campaign's statement insisted')."""
         first = bisect.bisect_left(self.candidate_starts, self.paragraphs[max(0, paragraph_index - 2)].start)
         last = bisect.bisect_left(self.candidate_starts, position)
-        return next((m for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last])
-                     if m.end <= position and self.spoke_for(m)), None)
+        return next(
+            (
+                m
+                for m in reversed(self.candidates[max(first, last - _ANTECEDENTS_READ) : last])
+                if m.end <= position and self.spoke_for(m)
+            ),
+            None,
+        )
 
     def spoke_for(self, m: Mention) -> bool:
         """Whether an organisation is reported speaking through a spokesperson or a document: 'a
@@ -285,10 +307,14 @@ class _Article:
         lang = language()
         if self.verb_after(m.end, lang.spokesperson):
             return True
-        return lang.spokesperson_for.search(self.lower, max(0, m.start - _ROLE_CONTEXT_CHARS), m.start) is not None \
+        return (
+            lang.spokesperson_for.search(self.lower, max(0, m.start - _ROLE_CONTEXT_CHARS), m.start) is not None
             and _speaks(self, m) is not None
+        )
 
-    def _sentence_subject(self, position: int, pronoun: str | None, earlier: list[Mention], floor: int) -> Mention | None:
+    def _sentence_subject(
+        self, position: int, pronoun: str | None, earlier: list[Mention], floor: int
+    ) -> Mention | None:
         """The person the sentences before a pronoun are about, read back one sentence at a time
         (the pronoun's own sentence first, unless the pronoun reports it: 'X did Y, he said'): a
         person it reports as speaking, or an organisation's spokesperson; the holder of a role
@@ -298,10 +324,10 @@ class _Article:
         (None), as does the paragraph bound `floor`. `earlier`: the candidates before the
         pronoun, latest first."""
         lang = language()
-        end = position
+        read_from = position
         if self.last_char_before(position) == ",":  # 'X did Y, he said': X is what he said
-            end = self._sentence_start(position)
-        for start, end in self.sentences_before(end, floor):
+            read_from = self._sentence_start(position)
+        for start, end in self.sentences_before(read_from, floor):
             sources = [m for m in reversed(earlier) if start <= m.start < end]  # in order
             named = [m for m in sources if m.entity_type == "PERSON"]
             speaking = [m for m in sources if (m.entity_type == "PERSON" and _speaks(self, m)) or self.spoke_for(m)]
@@ -343,8 +369,9 @@ class _Article:
         one too, even after a quotation, blanked, that ends the paragraph before)."""
         before = bisect.bisect_left(self.break_ends, position) - 1
         paragraph = bisect.bisect_left(self.paragraph_starts, position) - 1
-        return max(self.break_ends[before] if before >= 0 else 0,
-                   self.paragraph_starts[paragraph] if paragraph >= 0 else 0)
+        return max(
+            self.break_ends[before] if before >= 0 else 0, self.paragraph_starts[paragraph] if paragraph >= 0 else 0
+        )
 
     def _adjectival_sources(self, named: list[Mention]) -> list[Mention]:
         """'a Conservative spokeswoman': the adjective as a mention of the organisation it names,
@@ -357,10 +384,19 @@ class _Article:
                 at = self.text.find(adjective + " ")
                 while at >= 0:
                     end = at + len(adjective)
-                    if self.lower[at] != " " and language().spokesperson_word.match(self.lower, end + 1) \
-                            and not self.lower.endswith("the ", 0, at):
-                        found.append(m._replace(start=at, end=end, surface=adjective,
-                                                paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
+                    if (
+                        self.lower[at] != " "
+                        and language().spokesperson_word.match(self.lower, end + 1)
+                        and not self.lower.endswith("the ", 0, at)
+                    ):
+                        found.append(
+                            m._replace(
+                                start=at,
+                                end=end,
+                                surface=adjective,
+                                paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1,
+                            )
+                        )
                     at = self.text.find(adjective + " ", end)
         return found
 
@@ -384,11 +420,20 @@ class _Article:
             while at >= 0:
                 end = at + len(head)
                 inside = bisect.bisect_right(named_starts, at) - 1  # the word of a name ('the Green Party')
-                if (end == len(lower) or not lower[end].isalnum()) and _CALLED.search(lower, max(0, at - 40), at) \
-                        and not (inside >= 0 and named[inside].end > at):
+                if (
+                    (end == len(lower) or not lower[end].isalnum())
+                    and _CALLED.search(lower, max(0, at - 40), at)
+                    and not (inside >= 0 and named[inside].end > at)
+                ):
                     m = [m for m in called if m.end <= at][-1]
-                    found.append(m._replace(start=at, end=end, surface=self.text[at:end],
-                                            paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1))
+                    found.append(
+                        m._replace(
+                            start=at,
+                            end=end,
+                            surface=self.text[at:end],
+                            paragraph_index=bisect.bisect_right(self.paragraph_starts, at) - 1,
+                        )
+                    )
                 at = lower.find(head, end)
         return found
 
@@ -401,8 +446,9 @@ class _Article:
         alone = () if any(word in language().role_words for word in qualifiers) else (head,)
         for wanted in dict.fromkeys((role, *alone)):
             if wanted not in self._role_holders:  # each role looked up once per article
-                self._role_holders[wanted] = [m for m in self.candidates
-                                              if m.entity_type == "PERSON" and self._has_role(m, wanted)]
+                self._role_holders[wanted] = [
+                    m for m in self.candidates if m.entity_type == "PERSON" and self._has_role(m, wanted)
+                ]
             found = self._role_holders[wanted]
             if found:
                 earlier = [m for m in found if m.end <= before]
@@ -413,7 +459,10 @@ class _Article:
         before = self.lower[max(0, m.start - _ROLE_CONTEXT_CHARS) : m.start].rstrip()
         if before.endswith(role) and not before[: len(before) - len(role)].endswith(_OTHER_HOLDER):
             return True
-        return re.match(rf",? (?:the |a |our )?{re.escape(role)}\b", self.lower[m.end : m.end + _ROLE_CONTEXT_CHARS]) is not None
+        return (
+            re.match(rf",? (?:the |a |our )?{re.escape(role)}\b", self.lower[m.end : m.end + _ROLE_CONTEXT_CHARS])
+            is not None
+        )
 
 
 @functools.cache
@@ -432,7 +481,9 @@ def _head_word(name: str) -> str | None:
     Commission' -> 'commission', 'Institute for Public Policy Research' -> 'institute', 'Unite
     the Union' -> 'union'), or None when there is none ('Downing Street')."""
     words = name.split()
-    cut = next((i for i, w in enumerate(words) if i and w in language().title_small_words and w not in _JOINING), len(words))
+    cut = next(
+        (i for i, w in enumerate(words) if i and w in language().title_small_words and w not in _JOINING), len(words)
+    )
     head = words[cut - 1] if len(words) > 1 else ""
     return head.lower() if head in rules().org_cues else None
 
@@ -450,8 +501,13 @@ def _inside(starts: list[int], spans: Sequence[Span], position: int) -> bool:
     return i >= 0 and position < spans[i].end
 
 
-def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Span], mentions: Sequence[Mention],
-                  fragments: Sequence[bool]) -> list[tuple[Attribution, bool]]:
+def attribute_all(
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    spans: Sequence[Span],
+    mentions: Sequence[Mention],
+    fragments: Sequence[bool],
+) -> list[tuple[Attribution, bool]]:
     """(attribution, a reporting word stands in its sentence) of every quotation, in order;
     `fragments` says which quotations are fragments."""
     article = _Article(text, paragraphs, spans, mentions)
@@ -460,9 +516,13 @@ def attribute_all(text: str, paragraphs: Sequence[Paragraph], spans: Sequence[Sp
     for i, span in enumerate(spans):
         before, after = article.windows(i)
         embedded.append(fragments[i] and bool(text[before.start : before.end].strip()))
-        attribution = _by_name(article, span, before, after) or _by_pronoun(article, span, before, after) \
-            or _by_role(article, span, before, after) or _by_noun(article, span, before, after) \
+        attribution = (
+            _by_name(article, span, before, after)
+            or _by_pronoun(article, span, before, after)
+            or _by_role(article, span, before, after)
+            or _by_noun(article, span, before, after)
             or _by_document(article, span, before, after)
+        )
         verb_nearby = attribution is not None or any(article.verbs_in(w) for w in (before, after))
         if attribution is None:
             attribution = _by_previous(article, i, before, after, results, embedded)
@@ -482,13 +542,18 @@ def _by_name(article: _Article, span: Span, before: _Window, after: _Window) -> 
         speaker = _subject(article, article.mentions_in(window), verb, side)
         if speaker is not None:
             cue = "name" if speaker.entity_type == "PERSON" else "org"
-            return Attribution(speaker.entity_name, speaker.entity_type, cue, f"verb-{side}-quote",
-                               article.lower[verb[0] : verb[1]])
+            return Attribution(
+                speaker.entity_name, speaker.entity_type, cue, f"verb-{side}-quote", article.lower[verb[0] : verb[1]]
+            )
         if follows:
             break  # '"...," she said': the verb its punctuation points to is its own, whoever said it
     lead = article.text[before.start : before.end].rstrip()
     if lead.endswith(":"):  # 'Mr Howard: "..."'
-        people = [m for m in article.mentions_in(before) if m.entity_type == "PERSON" and m.end >= before.start + len(lead) - 2]
+        people = [
+            m
+            for m in article.mentions_in(before)
+            if m.entity_type == "PERSON" and m.end >= before.start + len(lead) - 2
+        ]
         if people:
             return Attribution(people[-1].entity_name, "PERSON", "name", "name-colon-quote", ":")
     return None
@@ -515,8 +580,11 @@ def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], sid
             # subject of this verb, or of one it goes on from ('X said he would tell them:', 'X
             # dismissed them, and said'), not across a clause of its own ('X agreed when people asked')
             if m.entity_type == entity_type and spoke and not lang.subordinate.search(article.lower, spoke, verb_start):
-                while index and preceding[index - 1].entity_type == entity_type and _JOINED.fullmatch(
-                        article.lower, preceding[index - 1].end, preceding[index].start):
+                while (
+                    index
+                    and preceding[index - 1].entity_type == entity_type
+                    and _JOINED.fullmatch(article.lower, preceding[index - 1].end, preceding[index].start)
+                ):
                     index -= 1  # 'the Conservatives and Lib Dems said': the first named leads
                 return preceding[index]
     phrase = article.lower[verb_start:verb_end]
@@ -525,8 +593,12 @@ def _subject(article: _Article, named: list[Mention], verb: tuple[int, int], sid
         people = [m for m in following if m.entity_type == "PERSON"]
         if people and lang.inverted_subject.fullmatch(article.lower, verb_end, people[0].start):
             return people[0]
-        if side == "after" and following and _ORGANISATION_LAST.fullmatch(article.lower, verb_end, following[0].start) \
-                and _CLAUSE_END.match(article.lower, following[0].end):
+        if (
+            side == "after"
+            and following
+            and _ORGANISATION_LAST.fullmatch(article.lower, verb_end, following[0].start)
+            and _CLAUSE_END.match(article.lower, following[0].end)
+        ):
             return following[0]  # '"...," say the Tories.'
     return None
 
@@ -558,8 +630,9 @@ def _by_pronoun(article: _Article, span: Span, before: _Window, after: _Window) 
         if speaker is not None:
             verb = lang.verbs.search(article.lower, cue.start(), cue.end())
             cue_kind = "pronoun" if speaker.entity_type == "PERSON" else "org"
-            return Attribution(speaker.entity_name, speaker.entity_type, cue_kind, f"pronoun-{pronoun}",
-                               verb.group() if verb else None)
+            return Attribution(
+                speaker.entity_name, speaker.entity_type, cue_kind, f"pronoun-{pronoun}", verb.group() if verb else None
+            )
     return None
 
 
@@ -573,12 +646,17 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
         # named with the role, or else the person the article is reporting on ('Jack Straw said.
         # The foreign secretary told MPs ...')
         speaker = article.with_role(cue.group(1) or cue.group(2), span.start) or article.antecedent(
-            cue.start(), None, span.paragraph_index)
+            cue.start(), None, span.paragraph_index
+        )
         if speaker is not None:
             verb = language().verbs.search(article.lower, cue.start(), cue.end())
-            return Attribution(speaker.entity_name, speaker.entity_type,
-                               "role" if speaker.entity_type == "PERSON" else "org", "role-named-elsewhere",
-                               verb.group() if verb else None)
+            return Attribution(
+                speaker.entity_name,
+                speaker.entity_type,
+                "role" if speaker.entity_type == "PERSON" else "org",
+                "role-named-elsewhere",
+                verb.group() if verb else None,
+            )
     return None
 
 
@@ -591,9 +669,13 @@ def _by_noun(article: _Article, span: Span, before: _Window, after: _Window) -> 
     if owned is not None:  # 'His message to the chancellor was: "..."'
         speaker = article.antecedent(owned.start(), lang.possessives[owned.group(1)], span.paragraph_index)
         if speaker is not None:
-            return Attribution(speaker.entity_name, speaker.entity_type,
-                               "pronoun" if speaker.entity_type == "PERSON" else "org", "noun-before-quote",
-                               owned.group(2))
+            return Attribution(
+                speaker.entity_name,
+                speaker.entity_type,
+                "pronoun" if speaker.entity_type == "PERSON" else "org",
+                "noun-before-quote",
+                owned.group(2),
+            )
     named = article.mentions_in(after)
     if not named:
         return None
@@ -603,8 +685,13 @@ def _by_noun(article: _Article, span: Span, before: _Window, after: _Window) -> 
         found = lang.noun_owned.match(article.lower, speaker.end)
     if found is None:
         return None
-    return Attribution(speaker.entity_name, speaker.entity_type, "name" if speaker.entity_type == "PERSON" else "org",
-                       "noun-after-quote", found.group(1))
+    return Attribution(
+        speaker.entity_name,
+        speaker.entity_type,
+        "name" if speaker.entity_type == "PERSON" else "org",
+        "noun-after-quote",
+        found.group(1),
+    )
 
 
 def _by_document(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
@@ -621,13 +708,20 @@ def _by_document(article: _Article, span: Span, before: _Window, after: _Window)
         if source is None:
             return UNATTRIBUTED  # a document nobody is named for: its words stay unattributed
         verb = lang.verbs.search(article.lower, cue.start(), cue.end())
-        return Attribution(source.entity_name, source.entity_type, "org", "document-of-source",
-                           verb.group() if verb else None)
+        return Attribution(
+            source.entity_name, source.entity_type, "org", "document-of-source", verb.group() if verb else None
+        )
     return None
 
 
-def _by_previous(article: _Article, i: int, before: _Window, after: _Window,
-                 earlier: list[tuple[Attribution, bool]], embedded: Sequence[bool]) -> Attribution | None:
+def _by_previous(
+    article: _Article,
+    i: int,
+    before: _Window,
+    after: _Window,
+    earlier: list[tuple[Attribution, bool]],
+    embedded: Sequence[bool],
+) -> Attribution | None:
     """A quotation opening its sentence, with nothing reporting it, continues what came before:
     the speaker the last sentence before it that reports someone reports ('Mr Hockney said the
     law was clear. "..."'; in this paragraph or the one before), else the previous quotation's."""

@@ -83,9 +83,15 @@ def _direction(text: str, at: int, start: int, end: int) -> str | None:
 def _single_spans(text: str, start: int, end: int, doubles: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Single-mark pairs outside the double-mark spans; an unpaired mark is an apostrophe."""
     spans = []
-    gaps = [(start, end)] if not doubles else [
-        (a, b) for a, b in zip([start] + [e for _, e in doubles], [s for s, _ in doubles] + [end]) if a < b
-    ]
+    gaps = (
+        [(start, end)]
+        if not doubles
+        else [
+            (a, b)
+            for a, b in zip([start] + [e for _, e in doubles], [s for s, _ in doubles] + [end], strict=True)
+            if a < b
+        ]
+    )
     for gap_start, gap_end in gaps:
         position = gap_start
         for opening in _SINGLE_OPEN.finditer(text, gap_start, gap_end):

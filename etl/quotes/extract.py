@@ -51,11 +51,14 @@ def extract_quotations(text: str, paragraphs: Sequence[Paragraph], mentions: Seq
     fragments = [count <= FRAGMENT_MAX_WORDS for count in counts]
     attributions = attribute_all(text, paragraphs, spans, mentions, fragments)
     quotations = []
-    for span, count, fragment, (attribution, reported) in zip(spans, counts, fragments, attributions):
+    for span, count, fragment, (attribution, reported) in zip(spans, counts, fragments, attributions, strict=True):
         if fragment and not reported:
             continue  # a scare quote or a term, not speech
-        quotations.append(Quotation(span.start, span.end, span.paragraph_index, text[span.start : span.end],
-                                    count, fragment, *attribution))
+        quotations.append(
+            Quotation(
+                span.start, span.end, span.paragraph_index, text[span.start : span.end], count, fragment, *attribution
+            )
+        )
     return quotations
 
 

@@ -18,8 +18,17 @@ from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging.frames import articles_frame, extracted_frames
 from etl.staging.quality import article_problems, misplaced_mentions, unusable_dates
-from etl.staging.store import (EXTRACT_OUTCOME_SCHEMA, SPLIT_OUTCOME_SCHEMA, ExtractOutcome, SplitOutcome, Stage,
-                               chunk_id, read_versions, save_outcomes, write_atomic)
+from etl.staging.store import (
+    EXTRACT_OUTCOME_SCHEMA,
+    SPLIT_OUTCOME_SCHEMA,
+    ExtractOutcome,
+    SplitOutcome,
+    Stage,
+    chunk_id,
+    read_versions,
+    save_outcomes,
+    write_atomic,
+)
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
 PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}/{QUOTES_VERSION}"
@@ -63,14 +72,37 @@ def split_chunk(stage_root: str, files: Sequence[tuple[str, int, str]]) -> list[
         if isinstance(decoded, str):
             outcomes.append(SplitOutcome(sha256, size, "rejected", None, None, decoded, 0, 0, None))
         elif sha256 not in counts:
-            outcomes.append(SplitOutcome(sha256, size, "rejected", decoded.encoding, decoded.repair,
-                                         "No article text found in the file.", 0, 0, None))
+            outcomes.append(
+                SplitOutcome(
+                    sha256,
+                    size,
+                    "rejected",
+                    decoded.encoding,
+                    decoded.repair,
+                    "No article text found in the file.",
+                    0,
+                    0,
+                    None,
+                )
+            )
         else:
             repair = "; ".join(filter(None, [decoded.repair, dates_left_unknown.get(sha256)])) or None
-            outcomes.append(SplitOutcome(sha256, size, "loaded", decoded.encoding, repair, None,
-                                         counts[sha256], malformed.get(sha256, 0), f"{chunk}.parquet"))
+            outcomes.append(
+                SplitOutcome(
+                    sha256,
+                    size,
+                    "loaded",
+                    decoded.encoding,
+                    repair,
+                    None,
+                    counts[sha256],
+                    malformed.get(sha256, 0),
+                    f"{chunk}.parquet",
+                )
+            )
     save_outcomes(stage.articles_dir, chunk, [o for o in outcomes if o is not None], SPLIT_OUTCOME_SCHEMA)
     return outcomes
+
 
 def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
     """Extract the mentions and quotations of staged file versions, given as (sha256, articles_file)
@@ -78,7 +110,8 @@ def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[Ext
     stage = Stage(Path(stage_root))
     shas = [sha for sha, _ in files]
     articles = read_versions(
-        [str(stage.articles_dir / name) for name in dict.fromkeys(n for _, n in files)], shas,
+        [str(stage.articles_dir / name) for name in dict.fromkeys(n for _, n in files)],
+        shas,
         columns=["sha256", "article_index", "text", "paragraphs"],
     ).unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
     tallies: dict[str, Counter] = defaultdict(Counter)
@@ -87,18 +120,32 @@ def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[Ext
     target, quotes_target = stage.mentions_dir / f"{chunk}.parquet", stage.mentions_dir / f"{chunk}.quotes.parquet"
     write_atomic(target, mentions)
     write_atomic(quotes_target, quotes)
-    quote_counts = dict(quotes.group_by("sha256").agg(pl.len(), pl.col("speaker_name").count()).select(
-        "sha256", pl.struct("len", "speaker_name")).iter_rows())
+    quote_counts = dict(
+        quotes.group_by("sha256")
+        .agg(pl.len(), pl.col("speaker_name").count())
+        .select("sha256", pl.struct("len", "speaker_name"))
+        .iter_rows()
+    )
     counts = dict(mentions.group_by("sha256").len().iter_rows())
     with_mentions = dict(mentions.group_by("sha256").agg(pl.col("article_index").n_unique()).iter_rows())
     article_counts = dict(articles.group_by("sha256").len().iter_rows())
     misplaced = dict(misplaced_mentions(mentions, articles).group_by("sha256").len().iter_rows())
-    most = dict(mentions.group_by("sha256", "article_index").len().group_by("sha256").agg(pl.col("len").max())
-                .iter_rows())
+    most = dict(
+        mentions.group_by("sha256", "article_index").len().group_by("sha256").agg(pl.col("len").max()).iter_rows()
+    )
     outcomes = [
-        ExtractOutcome(sha, counts.get(sha, 0), article_counts.get(sha, 0) - with_mentions.get(sha, 0),
-                       misplaced.get(sha, 0), most.get(sha, 0), tallies[sha]["classified"],
-                       tallies[sha]["rejected"], target.name, *_quote_tally(quote_counts.get(sha)), quotes_target.name)
+        ExtractOutcome(
+            sha,
+            counts.get(sha, 0),
+            article_counts.get(sha, 0) - with_mentions.get(sha, 0),
+            misplaced.get(sha, 0),
+            most.get(sha, 0),
+            tallies[sha]["classified"],
+            tallies[sha]["rejected"],
+            target.name,
+            *_quote_tally(quote_counts.get(sha)),
+            quotes_target.name,
+        )
         for sha in shas
     ]
     save_outcomes(stage.mentions_dir, chunk, outcomes, EXTRACT_OUTCOME_SCHEMA)

@@ -69,24 +69,46 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     are built as flat columns and nested by a group-by, faster than building nested rows."""
     articles = [(sha256, a) for sha256, text in files for a in split_articles(text)]
     rows = [
-        (sha256, a.index, a.article_id, a.char_start, a.char_end, a.title, a.standfirst, a.body, a.byline,
-         a.captions, a.published_date, a.unusable_date, 0, a.text)
+        (
+            sha256,
+            a.index,
+            a.article_id,
+            a.char_start,
+            a.char_end,
+            a.title,
+            a.standfirst,
+            a.body,
+            a.byline,
+            a.captions,
+            a.published_date,
+            a.unusable_date,
+            0,
+            a.text,
+        )
         for sha256, a in articles
     ]
     frame = pl.DataFrame(rows, schema=_FLAT_ARTICLE_SCHEMA, orient="row")  # rows in ARTICLE_SCHEMA's order
     owners = [row for row, (_, a) in enumerate(articles) for _ in a.paragraphs]
-    columns = zip(*(p for _, a in articles for p in a.paragraphs)) if owners else ((), (), ())
-    paragraphs = pl.DataFrame(
-        [owners, *columns], schema={"row": pl.Int32, **PARAGRAPH_TYPE.inner.to_schema()}, orient="col",
-    ).group_by("row", maintain_order=True).agg(paragraphs=pl.struct("role", "start", "end"))
+    columns = zip(*(p for _, a in articles for p in a.paragraphs), strict=True) if owners else ((), (), ())
+    paragraphs = (
+        pl.DataFrame(
+            [owners, *columns],
+            schema={"row": pl.Int32, **PARAGRAPH_TYPE.inner.to_schema()},
+            orient="col",
+        )
+        .group_by("row", maintain_order=True)
+        .agg(paragraphs=pl.struct("role", "start", "end"))
+    )
     # Every article has a paragraph (`split_articles` drops those without), so rows line up.
     return frame.with_columns(
-        paragraphs["paragraphs"], word_count=pl.col("text").str.count_matches(WORD_PATTERN).cast(pl.Int32),
+        paragraphs["paragraphs"],
+        word_count=pl.col("text").str.count_matches(WORD_PATTERN).cast(pl.Int32),
     )
 
 
-def extracted_frames(articles: pl.DataFrame, tallies: dict[str, Counter] | None = None
-                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def extracted_frames(
+    articles: pl.DataFrame, tallies: dict[str, Counter] | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Mentions and quotations of staged articles, one row each. Built column-wise (faster than
     rows): MENTION_SCHEMA and QUOTE_SCHEMA list sha256, article_index, then the fields of
     `Mention` and `Quotation` in their order. `tallies` (optional) collects the classifier's
@@ -107,10 +129,12 @@ def extracted_frames(articles: pl.DataFrame, tallies: dict[str, Counter] | None 
         quote_shas += [sha256] * len(quoted)
         quote_indexes += [index] * len(quoted)
         quotes += quoted
-    return (_columns_frame(shas, indexes, mentions, Mention, MENTION_SCHEMA),
-            _columns_frame(quote_shas, quote_indexes, quotes, Quotation, QUOTE_SCHEMA))
+    return (
+        _columns_frame(shas, indexes, mentions, Mention, MENTION_SCHEMA),
+        _columns_frame(quote_shas, quote_indexes, quotes, Quotation, QUOTE_SCHEMA),
+    )
 
 
 def _columns_frame(shas: list[str], indexes: list[int], rows: list, row_type: type, schema: dict) -> pl.DataFrame:
-    columns = zip(*rows) if rows else ([] for _ in row_type._fields)
+    columns = zip(*rows, strict=True) if rows else ([] for _ in row_type._fields)
     return pl.DataFrame([shas, indexes, *columns], schema=schema, orient="col")

@@ -17,7 +17,8 @@ def mentions_by_type(stage: Stage, per_file: pl.DataFrame) -> pl.DataFrame:
         pl.scan_parquet(files, include_file_paths="staged_file", glob=False)  # literal paths, as in staging
         .select("sha256", "entity_type", pl.col("staged_file").str.split("/").list.last().alias("mentions_file"))
         .join(per_file.lazy().select("sha256", "mentions_file"), on=["sha256", "mentions_file"])
-        .group_by("entity_type").len()
+        .group_by("entity_type")
+        .len()
         .collect()
     )
 
@@ -28,12 +29,18 @@ def most_quoted(stage: Stage, per_file: pl.DataFrame, limit: int = 10) -> list[t
     if files.is_empty():
         return []
     return (
-        pl.scan_parquet([str(stage.mentions_dir / name) for name in files["quotes_file"].unique().to_list()],
-                        include_file_paths="staged_file", glob=False)
+        pl.scan_parquet(
+            [str(stage.mentions_dir / name) for name in files["quotes_file"].unique().to_list()],
+            include_file_paths="staged_file",
+            glob=False,
+        )
         .with_columns(pl.col("staged_file").str.split("/").list.last().alias("quotes_file"))
         .join(files.lazy().select("sha256", "quotes_file"), on=["sha256", "quotes_file"])
         .drop_nulls("speaker_name")
-        .group_by("speaker_name", "speaker_type").len()
+        .group_by("speaker_name", "speaker_type")
+        .len()
         .sort(["len", "speaker_name"], descending=[True, False])
-        .head(limit).collect().rows()
+        .head(limit)
+        .collect()
+        .rows()
     )

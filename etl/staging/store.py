@@ -75,9 +75,16 @@ class Stage:
         return {name: tuple(look) for name, look in pl.read_parquet(self._looks_file).iter_rows()}
 
     def remember_looks(self, looks: dict[str, tuple[int, ...]]) -> None:
-        write_atomic(self._looks_file, pl.DataFrame(
-            {"source_file": [readable_name(name) for name in looks], "look": [list(look) for look in looks.values()]},
-            schema={"source_file": pl.String, "look": pl.List(pl.Int64)}))
+        write_atomic(
+            self._looks_file,
+            pl.DataFrame(
+                {
+                    "source_file": [readable_name(name) for name in looks],
+                    "look": [list(look) for look in looks.values()],
+                },
+                schema={"source_file": pl.String, "look": pl.List(pl.Int64)},
+            ),
+        )
 
     def split_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
         """Outcomes already staged for these file versions."""
