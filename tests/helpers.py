@@ -63,16 +63,18 @@ def settle(*paths: Path) -> None:
             os.utime(file, (past, past))
 
 
-def entity_f1(warehouse: Path, gold: Path) -> float:
-    """The shared scorer's entity F1 for a warehouse against a gold file."""
+def shared_scorer(tool: str, *args: str) -> list[str]:
+    """The words of the last line a shared scorer (`score_mentions.py`, `score_quotes.py`) prints."""
     scored = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "score_mentions.py"), "--db", str(warehouse), "--gold", str(gold)],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, str(SHARED / "tools" / tool), *args], capture_output=True, text=True, timeout=120
     )
     assert scored.returncode == 0, scored.stderr
-    return float(scored.stdout.strip().splitlines()[-1].split()[-1])
+    return scored.stdout.strip().splitlines()[-1].split()
+
+
+def entity_f1(warehouse: Path, gold: Path) -> float:
+    """The shared scorer's entity F1 for a warehouse against a gold file."""
+    return float(shared_scorer("score_mentions.py", "--db", str(warehouse), "--gold", str(gold))[-1])
 
 
 def warehouse_fingerprint(warehouse: Path) -> dict[str, tuple]:

@@ -1,8 +1,6 @@
 """Direct quotations and their speakers: one row per rule, and the scores on annotated articles."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ from etl.articles.split import split_articles
 from etl.ingest.decoding import decode
 from etl.mentions.extract import extract_mentions
 from etl.quotes.extract import extract_quotations
-from helpers import BBC, PROJECT, SHARED
+from helpers import BBC, PROJECT, SHARED, shared_scorer
 
 BBC_QUOTES = {part: PROJECT / "tests" / "data" / f"bbc_quotes_{part}.jsonl" for part in ("tune", "report")}
 
@@ -308,14 +306,9 @@ def _score(gold: Path, tmp_path: Path) -> tuple[float, float]:
         ]
     system = tmp_path / "quotes.jsonl"
     system.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    scored = subprocess.run(
-        [sys.executable, str(SHARED / "tools" / "score_quotes.py"), "--jsonl", str(system), "--gold", str(gold)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert scored.returncode == 0, scored.stderr
-    last = scored.stdout.strip().splitlines()[-1].split()  # quote F1 x speaker accuracy y
+    last = shared_scorer(
+        "score_quotes.py", "--jsonl", str(system), "--gold", str(gold)
+    )  # quote F1 x speaker accuracy y
     return float(last[2]), float(last[5])
 
 

@@ -530,6 +530,18 @@ def attribute_all(
     return results
 
 
+def _attributed(speaker: Mention, person_cue: str, rule: str, verb: str | None) -> Attribution:
+    """An attribution to a speaker found by a rule: the rule's cue for a person, `org` for an organisation."""
+    cue = person_cue if speaker.entity_type == "PERSON" else "org"
+    return Attribution(speaker.entity_name, speaker.entity_type, cue, rule, verb)
+
+
+def _verb_of(cue: re.Match[str]) -> str | None:
+    """The reporting word inside a matched cue ('he told' -> 'told')."""
+    verb = language().verbs.search(cue.string, cue.start(), cue.end())
+    return verb.group() if verb else None
+
+
 def _by_name(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
     """A reporting verb with a speaker named in the sentence; the side the quotation's own
     punctuation points to first ('...," she said' looks after it)."""
@@ -541,10 +553,7 @@ def _by_name(article: _Article, span: Span, before: _Window, after: _Window) -> 
         verb = verbs[0] if side == "after" else verbs[-1]
         speaker = _subject(article, article.mentions_in(window), verb, side)
         if speaker is not None:
-            cue = "name" if speaker.entity_type == "PERSON" else "org"
-            return Attribution(
-                speaker.entity_name, speaker.entity_type, cue, f"verb-{side}-quote", article.lower[verb[0] : verb[1]]
-            )
+            return _attributed(speaker, "name", f"verb-{side}-quote", article.lower[verb[0] : verb[1]])
         if follows:
             break  # '"...," she said': the verb its punctuation points to is its own, whoever said it
     lead = article.text[before.start : before.end].rstrip()
@@ -628,11 +637,7 @@ def _by_pronoun(article: _Article, span: Span, before: _Window, after: _Window) 
         pronoun = cue.group(1)
         speaker = article.antecedent(cue.start(), pronoun, span.paragraph_index)
         if speaker is not None:
-            verb = lang.verbs.search(article.lower, cue.start(), cue.end())
-            cue_kind = "pronoun" if speaker.entity_type == "PERSON" else "org"
-            return Attribution(
-                speaker.entity_name, speaker.entity_type, cue_kind, f"pronoun-{pronoun}", verb.group() if verb else None
-            )
+            return _attributed(speaker, "pronoun", f"pronoun-{pronoun}", _verb_of(cue))
     return None
 
 
@@ -649,14 +654,7 @@ def _by_role(article: _Article, span: Span, before: _Window, after: _Window) -> 
             cue.start(), None, span.paragraph_index
         )
         if speaker is not None:
-            verb = language().verbs.search(article.lower, cue.start(), cue.end())
-            return Attribution(
-                speaker.entity_name,
-                speaker.entity_type,
-                "role" if speaker.entity_type == "PERSON" else "org",
-                "role-named-elsewhere",
-                verb.group() if verb else None,
-            )
+            return _attributed(speaker, "role", "role-named-elsewhere", _verb_of(cue))
     return None
 
 
@@ -669,13 +667,7 @@ def _by_noun(article: _Article, span: Span, before: _Window, after: _Window) -> 
     if owned is not None:  # 'His message to the chancellor was: "..."'
         speaker = article.antecedent(owned.start(), lang.possessives[owned.group(1)], span.paragraph_index)
         if speaker is not None:
-            return Attribution(
-                speaker.entity_name,
-                speaker.entity_type,
-                "pronoun" if speaker.entity_type == "PERSON" else "org",
-                "noun-before-quote",
-                owned.group(2),
-            )
+            return _attributed(speaker, "pronoun", "noun-before-quote", owned.group(2))
     named = article.mentions_in(after)
     if not named:
         return None
@@ -685,13 +677,7 @@ def _by_noun(article: _Article, span: Span, before: _Window, after: _Window) -> 
         found = lang.noun_owned.match(article.lower, speaker.end)
     if found is None:
         return None
-    return Attribution(
-        speaker.entity_name,
-        speaker.entity_type,
-        "name" if speaker.entity_type == "PERSON" else "org",
-        "noun-after-quote",
-        found.group(1),
-    )
+    return _attributed(speaker, "name", "noun-after-quote", found.group(1))
 
 
 def _by_document(article: _Article, span: Span, before: _Window, after: _Window) -> Attribution | None:
@@ -707,10 +693,7 @@ def _by_document(article: _Article, span: Span, before: _Window, after: _Window)
         source = article.spoke_through_others(cue.start(), span.paragraph_index)
         if source is None:
             return UNATTRIBUTED  # a document nobody is named for: its words stay unattributed
-        verb = lang.verbs.search(article.lower, cue.start(), cue.end())
-        return Attribution(
-            source.entity_name, source.entity_type, "org", "document-of-source", verb.group() if verb else None
-        )
+        return _attributed(source, "org", "document-of-source", _verb_of(cue))
     return None
 
 
