@@ -15,12 +15,12 @@ Each pathological input is one file of the given size:
   up every phrase ending before it: cubic).
 
 `normal` is a `make_corpus.py` corpus of about the same size (many files of a few articles).
-Each stage runs as in a build, in this one process under a worker's conditions: `split_chunk`
-(read, decode, split, stage), `extract_chunk` (extract, check offsets, stage) and `publish` into
-an empty warehouse, integrity rules included; the publish's seconds per MB leave out what a publish
+Each stage runs as in a build, planned by `etl.planning` as the assets plan it, in this one process
+under a worker's conditions: split (list, fingerprint, then `split_chunk`: read, decode, split,
+stage), extract (`extract_chunk`: extract, check offsets, stage) and `publish` of the planned batch
+into an empty warehouse, integrity rules included; the publish's seconds per MB leave out what a publish
 of nothing costs (creating the schema, running the rules), printed first. The mention budget is
-the Dagster layer's and is not applied: the packed file is published whole, as it would be with
-the budget raised.
+raised beyond any file: the packed file is published whole.
 
     python benchmarks/bench_worst_files.py --mb 0.25 --doublings 4
 """
@@ -34,34 +34,16 @@ import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
-
 import etl.workers  # noqa: F401  (first: worker conditions are set before Polars loads)
-from etl.ingest.files import fingerprint
+from etl import planning
+from etl.ingest.listing import look_at
 from etl.load import publishing
-from etl.mentions.version import EXTRACTOR_VERSION
-from etl.quotes.version import QUOTES_VERSION
-from etl.staging.chunks import PIPELINE_VERSION, extract_chunk, split_chunk
+from etl.staging.chunks import extract_chunk, split_chunk
 from etl.staging.store import Stage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
 
-BATCH_FILES_SCHEMA = {
-    name: pl.Int64 if name == "size_bytes" else pl.String
-    for name in (
-        "source_file",
-        "sha256",
-        "size_bytes",
-        "encoding",
-        "repair",
-        "status",
-        "reason",
-        "articles_file",
-        "mentions_file",
-        "quotes_file",
-    )
-}
 PATHOLOGICAL = {
     "one-word line": lambda size: "image " * math.ceil(size / 6),
     "blank line": lambda size: "Title\n\nFirst paragraph.\n" + " \t" * (size // 2) + "\nLast paragraph.\n",
@@ -80,7 +62,8 @@ def main() -> None:
     parser.add_argument("--doublings", type=int, default=4)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="etl-worst-files-"))
-    fixed = _publish(work / "nothing.duckdb", Stage(work / "nothing-stage"), [], [], [])[0]
+    (work / "nothing").mkdir()
+    fixed = _publish(work / "nothing.duckdb", _plan(work / "nothing", Stage(work / "nothing-stage"))[0])[0]
     print(f"a publish of nothing: {fixed:.2f} s")
     print(
         f"{'input':16s} {'MB':>5s} {'files':>5s} {'articles':>8s} {'mentions':>8s}   "
@@ -102,18 +85,8 @@ def main() -> None:
 def _measure(name: str, landing: Path, stage_root: Path, warehouse: Path, fixed: float) -> None:
     paths = sorted(landing.glob("*.txt"))
     megabytes = sum(p.stat().st_size for p in paths) / 1e6
-    stage = Stage(stage_root)
-    started = time.perf_counter()
-    fingerprints = [fingerprint(p, max_bytes=2**40)[0] for p in paths]  # as the load fingerprints them first
-    split = split_chunk(
-        str(stage.root), [(str(p), f.size_bytes, f.sha256) for p, f in zip(paths, fingerprints, strict=True)]
-    )
-    split_s = time.perf_counter() - started
-    loaded = [o for o in split if o.status == "loaded"]
-    started = time.perf_counter()
-    extracted = extract_chunk(str(stage.root), [(o.sha256, o.articles_file) for o in loaded])
-    extract_s = time.perf_counter() - started
-    publish_s, tables = _publish(warehouse, stage, paths, split, extracted)
+    batch, split_s, extract_s = _plan(landing, Stage(stage_root))
+    publish_s, tables = _publish(warehouse, batch)
     print(
         f"{name:16s} {megabytes:5.2f} {len(paths):5d} {tables['fact_article']:8d} {tables['fact_mention']:8d}   "
         f"{split_s / megabytes:10.2f} {extract_s / megabytes:12.2f} {(publish_s - fixed) / megabytes:12.2f}   "
@@ -122,42 +95,31 @@ def _measure(name: str, landing: Path, stage_root: Path, warehouse: Path, fixed:
     )
 
 
-def _publish(warehouse: Path, stage: Stage, paths: list[Path], split: list, extracted: list) -> tuple[float, dict]:
-    """Seconds to publish the staged files into `warehouse`, and its tables' row counts."""
-    mentions_file = {e.sha256: e.mentions_file for e in extracted}
-    quotes_file = {e.sha256: e.quotes_file for e in extracted}
-    files = pl.DataFrame(
-        [
-            {
-                "source_file": p.name,
-                "sha256": o.sha256,
-                "size_bytes": o.size_bytes,
-                "encoding": o.encoding,
-                "repair": o.repair,
-                "status": o.status,
-                "reason": o.reason,
-                "articles_file": o.articles_file,
-                "mentions_file": mentions_file.get(o.sha256),
-                "quotes_file": quotes_file.get(o.sha256),
-            }
-            for p, o in zip(paths, split, strict=True)
-        ],
-        schema=BATCH_FILES_SCHEMA,
-    )
+def _plan(landing: Path, stage: Stage) -> tuple[publishing.Batch, float, float]:
+    """The batch a load of the landing folder publishes, planned as the assets plan it (every file
+    settled, no mention budget to reject by), with the seconds splitting and extracting took."""
     started = time.perf_counter()
-    tables = publishing.publish(
-        warehouse,
-        publishing.Batch(
-            files=files,
-            article_files=sorted({stage.articles_dir / o.articles_file for o in split if o.status == "loaded"}),
-            mention_files=sorted({stage.mentions_dir / e.mentions_file for e in extracted}),
-            quote_files=sorted({stage.mentions_dir / e.quotes_file for e in extracted}),
-            deleted=[],
-            extractor_version=EXTRACTOR_VERSION,
-            quotes_version=QUOTES_VERSION,
-            pipeline_version=PIPELINE_VERSION,
-        ),
-    ).tables
+    landing_files = planning.landing_manifest(planning.observe(look_at(landing, 0.0, {}), 2**40), {})
+    todo = planning.files_to_process(landing_files)
+    plan = planning.plan_split(todo, stage.split_outcomes(todo["sha256"].drop_nulls().to_list()))
+    # One chunk of all the files (none for an empty folder), where a build spreads chunks over its workers.
+    split_results = split_chunk(str(stage.root), plan.fingerprints) if plan.fingerprints else []
+    split = planning.split_manifest(landing_files, plan, split_results)
+    split_s = time.perf_counter() - started
+    started = time.perf_counter()
+    loaded = planning.versions_to_extract(split.manifest)
+    staged = stage.extract_outcomes(loaded["sha256"].to_list())
+    pending = planning.pending_extraction(loaded, staged)
+    results = extract_chunk(str(stage.root), pending) if pending else []
+    extraction = planning.extract_manifest(split.manifest, loaded, staged, results, sys.maxsize)
+    extract_s = time.perf_counter() - started
+    return planning.plan_batch(extraction.manifest, stage), split_s, extract_s
+
+
+def _publish(warehouse: Path, batch: publishing.Batch) -> tuple[float, dict]:
+    """Seconds to publish the batch into `warehouse`, and its tables' row counts."""
+    started = time.perf_counter()
+    tables = publishing.publish(warehouse, batch).tables
     return time.perf_counter() - started, tables
 
 

@@ -99,7 +99,7 @@ def run_build(settings: Settings) -> int:
         )
     metadata = {}
     for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
+        materialization = event.materialization
         metadata[materialization.asset_key.to_user_string()] = {k: v.value for k, v in materialization.metadata.items()}
     failed_checks = [
         f"{e.asset_key.to_user_string()}.{e.check_name}" for e in result.get_asset_check_evaluations() if not e.passed
@@ -110,9 +110,9 @@ def run_build(settings: Settings) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                error = event.event_specific_data.error
-                cause = error.cause.message.strip() if error.cause else error.message.strip()
-                print(f"error: step {event.step_key} failed: {cause}", file=sys.stderr)
+                error = event.step_failure_data.error
+                cause = f": {(error.cause or error).message.strip()}" if error else ""
+                print(f"error: step {event.step_key} failed{cause}", file=sys.stderr)
         return 1
     return 0
 

@@ -24,7 +24,7 @@ from etl.staging.chunks import PIPELINE_VERSION
 from etl.staging.quality import over_mention_budget, with_rejections
 from etl.staging.store import EXTRACT_OUTCOME_SCHEMA, SPLIT_OUTCOME_SCHEMA, ExtractOutcome, SplitOutcome, Stage
 
-MANIFEST_SCHEMA = {
+MANIFEST_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "source_file": pl.String,
     "path": pl.String,
     "size_bytes": pl.Int64,
@@ -33,6 +33,8 @@ MANIFEST_SCHEMA = {
     "error": pl.String,  # why the file was rejected without being read (unreadable, too large)
     "look": pl.List(pl.Int64),  # what the listing saw: size, modification and status-change times (ns)
 }
+#: A row of MANIFEST_SCHEMA: a deleted file has no path, size, error or look.
+_ManifestRow = tuple[str, str | None, int | None, str | None, str, str | None, list[int] | None]
 TO_PROCESS = ("new", "changed", "outdated", "restored")
 CHANGES = (*TO_PROCESS, "unchanged", "deleted")
 #: The columns of a landing file that travel with its outcomes.
@@ -119,7 +121,7 @@ def observe(listing: Listing, max_file_bytes: int) -> Observations:
 def landing_manifest(observations: Observations, known: dict[str, LoadedFile]) -> pl.DataFrame:
     """Every landing file with its change against the warehouse (`known`), plus the files the
     warehouse holds that have gone from the folder (deleted), one row each (MANIFEST_SCHEMA)."""
-    rows = [
+    rows: list[_ManifestRow] = [
         (
             f.source_file,
             f.path,

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from etl import paths
 from etl.ingest.files import DEFAULT_MAX_FILE_BYTES
@@ -25,6 +26,7 @@ DEFAULT_MEMORY_LIMIT = "512MB"
 #: Far above any real article (the BBC corpus peaks at 173 mentions): a file beyond it is a machine's output.
 DEFAULT_MAX_MENTIONS_PER_ARTICLE = 10_000
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B)", re.IGNORECASE)
+T = TypeVar("T")
 
 
 class SettingError(ValueError):
@@ -32,15 +34,15 @@ class SettingError(ValueError):
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(Generic[T]):
     """One setting: where it is read from, its default and how its text becomes a value."""
 
     variable: str
-    default: object
+    default: T
     accepted: str  # what `parse` accepts, in words
-    parse: Callable[[str], object]  # raises ValueError on anything else
+    parse: Callable[[str], T]  # raises ValueError on anything else
 
-    def check(self, value: object) -> object:
+    def check(self, value: object) -> T:
         """The value, parsed from text if it is text; ValueError saying what is accepted otherwise."""
         try:
             return self.parse(value.strip() if isinstance(value, str) else str(value))
@@ -92,7 +94,9 @@ def _path(text: str) -> Path:
 
 _SWITCH_WORDS = "1, true, yes, on, 0, false, no or off"
 
-RULES = {
+#: By `Settings` field name. The settings differ in type, so a rule looked up by name is a
+#: Rule[Any]; tests/test_settings.py checks that each yields its field's type.
+RULES: dict[str, Rule[Any]] = {
     "landing": Rule("ETL_LANDING_DIR", paths.DEFAULT_LANDING, "a folder path", _path),
     "warehouse": Rule("ETL_WAREHOUSE", paths.DEFAULT_WAREHOUSE, "a file path", _path),
     "workers": Rule("ETL_WORKERS", os.cpu_count() or 1, "a whole number of at least 1", _whole_number(1)),
@@ -151,6 +155,19 @@ class Settings:
                 ) from None
         return cls(**values)
 
-    def overridden(self, **given: object) -> Settings:
+    def overridden(
+        self,
+        *,
+        landing: Path | None = None,
+        warehouse: Path | None = None,
+        purge_deleted: bool | None = None,
+        force_purge: bool | None = None,
+    ) -> Settings:
         """These settings with the values given on the command line; None means not given."""
-        return dataclasses.replace(self, **{name: value for name, value in given.items() if value is not None})
+        return dataclasses.replace(
+            self,
+            landing=self.landing if landing is None else landing,
+            warehouse=self.warehouse if warehouse is None else warehouse,
+            purge_deleted=self.purge_deleted if purge_deleted is None else purge_deleted,
+            force_purge=self.force_purge if force_purge is None else force_purge,
+        )

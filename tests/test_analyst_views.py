@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.load import catalog
 from helpers import PROJECT, SEEDS, build, settle
 
 QUERIES = PROJECT / "warehouse" / "queries"
@@ -148,6 +149,16 @@ def test_a_deleted_files_rows_no_longer_count(warehouses):
     assert _query(after, "SELECT count(*) FROM quotes_by_speaker WHERE speaker_name = 'Tim Finch'") == [(0,)]
     assert _query(after, "SELECT * FROM find_entity('finch')") == []
     assert ("Ed Miliband", "PERSON", 3) in _rows(after, "co_mentions_of('labour')")  # 000, 001 and 003 left
+
+
+def test_the_top_entities_preview_leaves_out_deleted_files_as_a_clean_build_does(warehouses):
+    with (
+        duckdb.connect(str(warehouses["after"]), read_only=True) as after,
+        duckdb.connect(str(warehouses["clean"]), read_only=True) as clean,
+    ):
+        top = catalog.top_entities(after)
+        assert top == catalog.top_entities(clean)
+    assert top[0] == ("Labour Party", "ORG", 70, 8)  # not dim_entity's 80 mentions in 9 articles
 
 
 def test_include_deleted_counts_them_again(warehouses):

@@ -2,6 +2,7 @@
 
 import ast
 import dataclasses
+import typing
 from pathlib import Path
 
 import duckdb
@@ -119,6 +120,16 @@ NOT_DEFAULTS = {
     "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
     "DAGSTER_HOME": "/data/dagster",
 }
+
+
+def test_every_rule_yields_the_type_of_its_settings_field():
+    """The rules are looked up by name (typed Any there): here each default and parsed value is checked
+    against the field it fills."""
+    fields = typing.get_type_hints(Settings)
+    assert set(fields) == set(RULES)
+    for name, rule in RULES.items():
+        assert isinstance(rule.default, fields[name]), name
+        assert isinstance(rule.check(NOT_DEFAULTS[rule.variable]), fields[name]), name
 
 
 def test_every_setting_in_the_environment_reaches_the_resources_through_one_settings_object(

@@ -76,7 +76,7 @@ class Article:
 
 def split_articles(text: str) -> list[Article]:
     """Every article in a decoded file; a file with no separator is one article."""
-    articles = []
+    articles: list[Article] = []
     latest = dt.date.today() + LATEST_PUBLISHED_AHEAD
     for start, end in _segments(text):
         article = _parse_segment(text, start, end, len(articles) + 1, latest)
@@ -122,7 +122,8 @@ def _separator_lines(text: str) -> list[re.Match]:
 
 def _parse_segment(text: str, start: int, end: int, index: int, latest: dt.date) -> Article | None:
     published = unusable = None
-    first = re.compile(r"\s*").match(text, start, end).end()
+    nonblank = re.compile(r"\S").search(text, start, end)
+    first = nonblank.start() if nonblank else end
     meta = _DATE_META.match(text, first, end)
     if meta:
         try:

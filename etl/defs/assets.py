@@ -382,7 +382,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         where = "in the load"
         if rules is None:  # nothing loaded: the rules run on the published file instead
             rules, where = integrity.violations(con, INTEGRITY_RULES), "on the published file"
-    previews = {
+    previews: dict[str, dict[str, dg.MetadataValue | str]] = {
         "dim_entity": {"top_entities": dg.MetadataValue.md(_md_table(["entity", "type", "mentions", "articles"], top))},
         "fact_quote": {
             "most_quoted": dg.MetadataValue.md(_md_table(["speaker", "type", "quotations", "articles"], speakers))

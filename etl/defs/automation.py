@@ -85,7 +85,7 @@ def _state_held(instance: dg.DagsterInstance, warehouse: Warehouse) -> str | Non
         return None
     event = instance.get_latest_materialization_event(dg.AssetKey("dim_source_file"))
     entry = event.asset_materialization.metadata.get(LANDING_STATE) if event and event.asset_materialization else None
-    return entry.value if entry is not None else None
+    return entry.value if isinstance(entry, dg.TextMetadataValue) else None
 
 
 daily_ingest = dg.ScheduleDefinition(

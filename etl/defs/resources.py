@@ -18,7 +18,7 @@ class CheckedBySettings(dg.ConfigurableResource):
     @field_validator("*", mode="before")
     @classmethod
     def _by_settings_rule(cls, value: object, info: ValidationInfo) -> object:
-        rule = RULES.get(info.field_name)
+        rule = RULES.get(info.field_name) if info.field_name else None
         return value if rule is None else rule.check(value)
 
 

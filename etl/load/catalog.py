@@ -51,9 +51,10 @@ def describe(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str, s
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[str, str, int, int]]:
+    """Counted from the analyst view, not dim_entity's totals: those include files marked deleted."""
     return con.execute(
-        "SELECT canonical_name, entity_type, mention_count, article_count FROM dim_entity "
-        "ORDER BY mention_count DESC, canonical_name LIMIT ?",
+        "SELECT entity_name, entity_type, mentions, articles FROM entity_summary "
+        "ORDER BY mentions DESC, entity_name, entity_type LIMIT ?",
         [limit],
     ).fetchall()
 

@@ -34,7 +34,10 @@ def _open(
     DuckDB's default beside the file) instead of growing with the corpus."""
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    config = {"memory_limit": memory_limit, "preserve_insertion_order": False}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory_limit,
+        "preserve_insertion_order": False,
+    }
     if spill_dir is not None:
         config["temp_directory"] = str(spill_dir)
     return duckdb.connect(str(path), read_only=read_only, config=config)

@@ -225,7 +225,8 @@ def _split_sequence(run: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
     """(start, end, words) of the names in a capitalised run, offsets relative to the run:
     broken at stop words, before an honorific and after a regnal number; connectors ("of",
     "and") kept only inside organisation and known place names."""
-    pieces, current = [], []
+    pieces: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
     for m in _WORD_RUN.finditer(run):
         word = m.group()
         if word in _R.stop_tokens:
@@ -252,7 +253,7 @@ def _split_sequence(run: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
             continue
         words = [run[s:e] for s, e in piece]
         if any(_is_connector(w) for w in words) and not _joined_name(words):
-            names = []
+            names: list[tuple[int, int]] = []
             for (s, e), w in zip(piece, words, strict=True):
                 if _is_connector(w):
                     if names:
@@ -402,7 +403,8 @@ def _longest_first(sequence: list[Candidate], lexicon: list[Candidate], length: 
     covered = bytearray(length)
     for c in lexicon:
         covered[c.start : c.end] = b"\x01" * (c.end - c.start)
-    uncontested, contested = [], list(lexicon)
+    uncontested: list[Candidate] = []
+    contested = list(lexicon)
     for c in sequence:
         (contested if 1 in covered[c.start : c.end] else uncontested).append(c)
     taken = bytearray(length)

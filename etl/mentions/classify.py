@@ -95,6 +95,7 @@ def type_candidates(candidates: Sequence[Candidate], folded: str, tally: Counter
     m = model()
     article = article_context(candidates, folded)
     surnames = set()
+    entity_type: str | None  # None: not an entity
     for tokens, group in sorted(group_by_name(candidates).items(), key=_one_word_last):
         if len(tokens) == 1 and tokens[0] in surnames:
             entity_type, name = "PERSON", tokens[0]

@@ -78,9 +78,9 @@ def place_tiers() -> dict[str, int]:
             name, tier = line.split("\t")
             tiers[name] = int(tier)
     for country in pycountry.countries:
-        for name in (country.name, getattr(country, "common_name", None)):
-            if name and "," not in name:
-                tiers[name] = 1
+        for country_name in (country.name, getattr(country, "common_name", None)):
+            if country_name and "," not in country_name:
+                tiers[country_name] = 1
     for sub in pycountry.subdivisions:
         if sub.parent_code is None or sub.country_code in ("GB", "IE"):
             tiers[_BRACKETED.sub("", sub.name)] = 1

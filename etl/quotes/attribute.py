@@ -488,7 +488,7 @@ def _head_word(name: str) -> str | None:
     return head.lower() if head in rules().org_cues else None
 
 
-def _may_be(m: Mention, pronoun: str) -> bool:
+def _may_be(m: Mention, pronoun: str | None) -> bool:
     """Whether a pronoun can stand for this name: 'she' not for a first name only men have."""
     if m.entity_type != "PERSON":
         return True

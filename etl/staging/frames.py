@@ -13,8 +13,9 @@ from etl.articles.split import split_articles
 from etl.mentions.extract import Mention, extract_mentions
 from etl.quotes.extract import Quotation, extract_quotations
 
-PARAGRAPH_TYPE = pl.List(pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32}))
-ARTICLE_SCHEMA = {
+_PARAGRAPH = pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32})
+PARAGRAPH_TYPE = pl.List(_PARAGRAPH)
+ARTICLE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "sha256": pl.String,
     "article_index": pl.Int32,
     "article_id": pl.String,
@@ -93,7 +94,7 @@ def articles_frame(files: Sequence[tuple[str, str]]) -> pl.DataFrame:
     paragraphs = (
         pl.DataFrame(
             [owners, *columns],
-            schema={"row": pl.Int32, **PARAGRAPH_TYPE.inner.to_schema()},
+            schema={"row": pl.Int32, **_PARAGRAPH.to_schema()},
             orient="col",
         )
         .group_by("row", maintain_order=True)
@@ -135,6 +136,8 @@ def extracted_frames(
     )
 
 
-def _columns_frame(shas: list[str], indexes: list[int], rows: list, row_type: type, schema: dict) -> pl.DataFrame:
+def _columns_frame(
+    shas: list[str], indexes: list[int], rows: list, row_type: type[Mention] | type[Quotation], schema: dict
+) -> pl.DataFrame:
     columns = zip(*rows, strict=True) if rows else ([] for _ in row_type._fields)
     return pl.DataFrame([shas, indexes, *columns], schema=schema, orient="col")

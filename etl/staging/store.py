@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple, get_type_hints
 
@@ -74,7 +74,7 @@ class Stage:
             return {}
         return {name: tuple(look) for name, look in pl.read_parquet(self._looks_file).iter_rows()}
 
-    def remember_looks(self, looks: dict[str, tuple[int, ...]]) -> None:
+    def remember_looks(self, looks: Mapping[str, tuple[int, ...]]) -> None:
         write_atomic(
             self._looks_file,
             pl.DataFrame(
@@ -152,7 +152,7 @@ def _discard_chunk(path: Path) -> bool:
     return True
 
 
-def read_versions(files: Sequence, sha256s: Sequence[str], **read_options) -> pl.DataFrame:
+def read_versions(files: list[Path] | list[str], sha256s: Sequence[str], **read_options) -> pl.DataFrame:
     """The rows of these file versions. Read whole and filtered after: a filter pushed into the
     Parquet scan is several times slower here (figures in benchmarks/README.md).
     Paths are taken literally, not as patterns: the staging folder is named after the warehouse,
