@@ -90,6 +90,16 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"error: the warehouse {settings.warehouse} cannot be written. {problem}", file=sys.stderr)
         return 2
+    if settings.run_history:
+        try:
+            settings.dagster_home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(
+                f"error: the Dagster instance folder {settings.dagster_home} (DAGSTER_HOME) cannot be created: "
+                f"{exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 2
     return run_build(settings)
 
 
@@ -117,7 +127,10 @@ def run_build(settings: Settings) -> int:
     started = time.perf_counter()
     landing, warehouse = settings.landing, settings.warehouse
     job = build_definitions(settings=settings).resolve_job_def("ingest_job")
-    instance = dg.DagsterInstance.get() if settings.dagster_home else dg.DagsterInstance.ephemeral()
+    if settings.run_history:
+        instance = dg.DagsterInstance.from_config(str(settings.dagster_home.resolve()))
+    else:
+        instance = dg.DagsterInstance.ephemeral()
     # What start-up built lives until exit: frozen, the collector no longer walks it, during
     # the run or at exit (where walking it is slow: benchmarks/README.md).
     gc.freeze()
