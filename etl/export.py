@@ -87,16 +87,17 @@ def export_views(warehouse: Path, target: Path, file_format: str = "parquet") ->
     except OSError as exc:
         raise ExportError(f"cannot write into {target}: {exc.strerror or exc}") from None
     try:
-        try:
-            with read_published(warehouse) as con:
-                exported = [_write_view(con, view, work, file_format) for view in _views(con, warehouse)]
-        except duckdb.Error as exc:
-            raise ExportFailed(f"cannot read the warehouse {warehouse}: {exc}") from None
+        with read_published(warehouse) as con:
+            exported = [_write_view(con, view, work, file_format) for view in _views(con, warehouse)]
         (work / README).write_text(readme(exported, file_format, warehouse.name), encoding="utf-8")
         for name in [*(e.file_name for e in exported), README]:  # the README last: it vouches for the rest
             fsync(work / name)
             os.replace(work / name, target / name)
         fsync(target)
+    except duckdb.Error as exc:
+        raise ExportFailed(f"cannot read the warehouse {warehouse}: {exc}") from None
+    except OSError as exc:
+        raise ExportFailed(f"writing into {target} failed: {exc}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return exported
