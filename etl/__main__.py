@@ -1,8 +1,10 @@
-"""Command line: `python -m etl build [--landing DIR] [--warehouse FILE]`.
+"""Command line: `python -m etl build [--landing DIR] [--warehouse FILE]` and
+`python -m etl export --to DIR [--format parquet|csv] [--warehouse FILE]`.
 
-Runs the same Dagster job as the UI, in process, and prints what the load did.
-Exit status: 0 on success, 1 when the run or a blocking check failed, 2 on bad arguments or
-settings (see `etl.settings`).
+`build` runs the same Dagster job as the UI, in process, and prints what the load did; `export`
+writes the warehouse's views to files (see `etl.export`).
+Exit status: 0 on success, 1 when the run, a blocking check or the export failed, 2 on bad
+arguments or settings (see `etl.settings`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import time
 from pathlib import Path
 
 from etl import paths
+from etl.export import FORMATS, README, ExportError, ExportFailed, export_views
 from etl.settings import RULES, SettingError, Settings
 
 
@@ -45,12 +48,25 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="purge even when more than half of the warehouse's files are gone from the landing folder",
     )
+    export = commands.add_parser("export", help="write the warehouse's views to Parquet or CSV files, with a README")
+    export.add_argument(
+        "--to", type=Path, required=True, metavar="DIR", help="folder to write into (created if missing)"
+    )
+    export.add_argument("--format", choices=FORMATS, default="parquet", help="file format (default: parquet)")
+    export.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: ${RULES['warehouse'].variable} or {paths.DEFAULT_WAREHOUSE})",
+    )
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_environment()
     except SettingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "export":
+        return run_export(args.warehouse or settings.warehouse, args.to, args.format)
     # Importing Dagster builds hundreds of thousands of long-lived objects: collecting cycles
     # meanwhile finds nothing to free, only slows start-up (see `run_build`).
     gc.disable()
@@ -74,7 +90,32 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"error: the warehouse {settings.warehouse} cannot be written. {problem}", file=sys.stderr)
         return 2
+    if settings.run_history:
+        try:
+            settings.dagster_home.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(
+                f"error: the Dagster instance folder {settings.dagster_home} (DAGSTER_HOME) cannot be created: "
+                f"{exc.strerror or exc}",
+                file=sys.stderr,
+            )
+            return 2
     return run_build(settings)
+
+
+def run_export(warehouse: Path, target: Path, file_format: str) -> int:
+    try:
+        exported = export_views(warehouse, target, file_format)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ExportFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for done in exported:
+        print(f"{done.file_name:<40} {done.rows:>9} rows")
+    print(f"{README:<40} the columns of each, documented (in {target})")
+    return 0
 
 
 def run_build(settings: Settings) -> int:
@@ -86,7 +127,10 @@ def run_build(settings: Settings) -> int:
     started = time.perf_counter()
     landing, warehouse = settings.landing, settings.warehouse
     job = build_definitions(settings=settings).resolve_job_def("ingest_job")
-    instance = dg.DagsterInstance.get() if settings.dagster_home else dg.DagsterInstance.ephemeral()
+    if settings.run_history:
+        instance = dg.DagsterInstance.from_config(str(settings.dagster_home.resolve()))
+    else:
+        instance = dg.DagsterInstance.ephemeral()
     # What start-up built lives until exit: frozen, the collector no longer walks it, during
     # the run or at exit (where walking it is slow: benchmarks/README.md).
     gc.freeze()

@@ -120,8 +120,10 @@ RULES: dict[str, Rule[Any]] = {
         "a whole number of at least 1",
         _whole_number(1),
     ),
-    # Dagster's own variable (Dagster reads it again to open the instance): read here like the others.
-    "dagster_home": Rule("DAGSTER_HOME", None, "a folder path", _path),
+    # Dagster's own variable: where the UI (`dagster dev`) keeps its instance. The CLI's runs go to the
+    # same instance, the project's by default, so the UI shows them too.
+    "dagster_home": Rule("DAGSTER_HOME", paths.DEFAULT_DAGSTER_HOME, "a folder path", _path),
+    "run_history": Rule("ETL_RUN_HISTORY", True, _SWITCH_WORDS, _switch),
 }
 
 
@@ -136,7 +138,8 @@ class Settings:
     purge_deleted: bool  # drop the rows of files gone from the landing folder
     force_purge: bool  # purge even when most of the warehouse's files seem gone
     max_mentions_per_article: int  # a file with an article holding more is rejected
-    dagster_home: Path | None  # where `python -m etl build` records its runs; None: nowhere (a temporary instance)
+    dagster_home: Path  # the Dagster instance `python -m etl build` records its runs in
+    run_history: bool  # record the CLI's runs there; off: a temporary instance, forgotten at exit
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:

@@ -1,6 +1,7 @@
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,18 @@ settings.register_profile(
     suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds record their runs in the project's Dagster instance (`dagster_home/`) by default:
+    in the tests, every process started gets a temporary instance folder instead, and builds keep
+    no run history (its SQLite writes would add seconds to each) unless a test asks for it."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DAGSTER_HOME", str(home))
+        patch.setenv("ETL_RUN_HISTORY", "off")
+        yield home
 
 
 @pytest.fixture(scope="session")

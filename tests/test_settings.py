@@ -2,6 +2,10 @@
 
 import ast
 import dataclasses
+import os
+import shutil
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -11,7 +15,7 @@ import pytest
 
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.settings import RULES, SettingError, Settings
-from helpers import build
+from helpers import PROJECT, build
 
 PACKAGE = Path(__file__).resolve().parent.parent / "etl"
 #: What reads configuration from the process: the environment, directly or through Dagster, and the core count.
@@ -107,6 +111,8 @@ def test_settings_are_read_from_the_environment_with_defaults_for_the_rest():
         Settings.from_environment({"ETL_SETTLE_SECONDS": "inf"})
 
 
+#: Settings only `python -m etl build` reads (where it records its runs).
+CLI_ONLY = ("dagster_home", "run_history")
 #: A value other than the default for every setting.
 NOT_DEFAULTS = {
     "ETL_LANDING_DIR": "/data/landing",
@@ -119,6 +125,7 @@ NOT_DEFAULTS = {
     "ETL_PURGE_FORCE": "on",
     "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
     "DAGSTER_HOME": "/data/dagster",
+    "ETL_RUN_HISTORY": "off",
 }
 
 
@@ -154,7 +161,7 @@ def test_every_setting_in_the_environment_reaches_the_resources_through_one_sett
             if name != "path"
         },
     }
-    assert given == {name: value for name, value in expected.items() if name != "dagster_home"}  # the CLI's
+    assert given == {name: value for name, value in expected.items() if name not in CLI_ONLY}
     assert dataclasses.asdict(Settings.from_environment()) == expected
 
 
@@ -168,19 +175,46 @@ def test_the_memory_budget_in_the_environment_is_the_one_duckdb_loads_with(tmp_p
     assert build("--landing", str(landing), "--warehouse", str(warehouse), ETL_DUCKDB_MEMORY="100MB").returncode == 0
 
 
-def test_a_build_with_dagster_home_set_is_kept_in_that_instances_run_history(tmp_path: Path, landing: Path):
+def test_a_build_records_its_run_in_the_dagster_instance_dagster_home_names(tmp_path: Path, landing: Path):
     import dagster as dg
 
-    home = tmp_path / "dagster_home"
-    home.mkdir()
+    home = tmp_path / "instance"  # created by the build
     where = ("--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb"))
-    assert build(*where, DAGSTER_HOME=str(home)).returncode == 0
+    assert build(*where, DAGSTER_HOME=str(home), ETL_RUN_HISTORY="on").returncode == 0
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
     assert [(run.job_name, run.status) for run in runs] == [("ingest_job", dg.DagsterRunStatus.SUCCESS)]
-    assert build(*where, DAGSTER_HOME="").returncode == 0  # unset: a temporary instance
+    assert build(*where, DAGSTER_HOME=str(home), ETL_RUN_HISTORY="off").returncode == 0  # a temporary instance
     with dg.DagsterInstance.from_config(str(home)) as instance:
         assert len(instance.get_runs()) == 1
+
+
+def test_without_dagster_home_a_build_records_its_run_where_the_ui_command_looks(tmp_path: Path, landing: Path):
+    """In a checkout, `dagster_home/` beside the code: what the README's `dagster dev` command opens,
+    so the first build of the samples shows in the UI. Run from a copy of the checkout, elsewhere."""
+    import dagster as dg
+
+    checkout, elsewhere = tmp_path / "checkout", tmp_path / "elsewhere"
+    shutil.copytree(PROJECT / "etl", checkout / "etl", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(PROJECT / "pyproject.toml", checkout)
+    (checkout / "dagster_home").mkdir()
+    shutil.copy(PROJECT / "dagster_home" / "dagster.yaml", checkout / "dagster_home")
+    elsewhere.mkdir()
+    environment = {k: v for k, v in os.environ.items() if k not in ("DAGSTER_HOME", "ETL_RUN_HISTORY")}
+    built = subprocess.run(
+        [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")],
+        cwd=elsewhere,
+        env={**environment, "PYTHONPATH": str(checkout)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    with dg.DagsterInstance.from_config(str(checkout / "dagster_home")) as instance:
+        assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.SUCCESS]
+        assert not instance.telemetry_enabled  # the settings of its dagster.yaml
+    assert list(elsewhere.iterdir()) == []
+    assert "DAGSTER_HOME=$PWD/dagster_home .venv/bin/dagster dev" in (PROJECT / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("size", ["512MB", "100 mb", "2GiB", "1.5GB", "64KiB", "1TB"])
