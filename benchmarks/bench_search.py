@@ -72,9 +72,8 @@ def _index(warehouse: Path, copy: Path, share: float) -> float:
     shutil.copyfile(warehouse, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute(
-            "CREATE TEMP TABLE dropped AS SELECT article_key FROM search_documents USING SAMPLE reservoir(?%) "
-            "REPEATABLE (7)",
-            [share * 100],
+            "CREATE TEMP TABLE dropped AS SELECT article_key FROM search_documents WHERE hash(article_key) % 100 < ?",
+            [round(share * 100)],
         )
         con.execute("DELETE FROM search_postings WHERE article_key IN (SELECT article_key FROM dropped)")
         con.execute("DELETE FROM search_documents WHERE article_key IN (SELECT article_key FROM dropped)")
@@ -90,10 +89,11 @@ def _index(warehouse: Path, copy: Path, share: float) -> float:
 def _index_size(warehouse: Path, workdir: Path) -> int:
     """Bytes of a database file holding the two index tables alone."""
     alone = workdir / "index_alone.duckdb"
-    with duckdb.connect(str(alone)) as con:
-        con.execute("ATTACH ? AS w (READ_ONLY)", [str(warehouse)])
-        con.execute("CREATE TABLE search_documents AS FROM w.search_documents")
-        con.execute("CREATE TABLE search_postings AS FROM w.search_postings")
+    with duckdb.connect(str(warehouse), read_only=True) as source, duckdb.connect(str(alone)) as con:
+        for table in ("search_documents", "search_postings"):
+            con.register("rows", source.sql(f"FROM {table}").arrow())
+            con.execute(f"CREATE TABLE {table} AS FROM rows")
+            con.unregister("rows")
         con.execute("CHECKPOINT")
     return alone.stat().st_size
 
