@@ -128,6 +128,7 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql_file("publish.sql"))
+        con.execute(sql_file("search_index.sql"))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -26,11 +26,13 @@ PUBLISHED_TABLES = (
     "fact_mention",
     "fact_quote",
 )
+#: The full-text search index (search.sql): derived from dim_article, emptied with it.
+SEARCH_TABLES = ("search_documents", "search_postings")
 
 #: Whatever in SQL text is layout: string literals and quoted names (kept as written, group 1),
 #: or a run of whitespace and comments (collapsed to one space).
 _SQL_LAYOUT = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|(?:\s|--[^\n]*|/\*.*?\*/)+""", re.DOTALL)
-_SCHEMA_FILES = ("schema.sql", "views.sql")
+_SCHEMA_FILES = ("schema.sql", "views.sql", "search.sql")
 
 
 def _schema_statements() -> list[str]:
@@ -88,7 +90,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     if stored is not None and stored != current:
         for (view,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall():
             con.execute(f'DROP VIEW IF EXISTS "{view}"')
-        for table in (*PUBLISHED_TABLES, "etl_meta"):
+        for table in (*PUBLISHED_TABLES, *SEARCH_TABLES, "etl_meta"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     for name in _SCHEMA_FILES:
         con.execute(sql_file(name))
