@@ -60,6 +60,7 @@ BATCH_FILES_SCHEMA = {
         "articles_file",
         "mentions_file",
         "quotes_file",
+        "signatures_file",
     )
 }
 PATHOLOGICAL = {
@@ -126,6 +127,7 @@ def _publish(warehouse: Path, stage: Stage, paths: list[Path], split: list, extr
     """Seconds to publish the staged files into `warehouse`, and its tables' row counts."""
     mentions_file = {e.sha256: e.mentions_file for e in extracted}
     quotes_file = {e.sha256: e.quotes_file for e in extracted}
+    signatures_file = {e.sha256: e.signatures_file for e in extracted}
     files = pl.DataFrame(
         [
             {
@@ -139,6 +141,7 @@ def _publish(warehouse: Path, stage: Stage, paths: list[Path], split: list, extr
                 "articles_file": o.articles_file,
                 "mentions_file": mentions_file.get(o.sha256),
                 "quotes_file": quotes_file.get(o.sha256),
+                "signatures_file": signatures_file.get(o.sha256),
             }
             for p, o in zip(paths, split, strict=True)
         ],
@@ -152,6 +155,7 @@ def _publish(warehouse: Path, stage: Stage, paths: list[Path], split: list, extr
             article_files=sorted({stage.articles_dir / o.articles_file for o in split if o.status == "loaded"}),
             mention_files=sorted({stage.mentions_dir / e.mentions_file for e in extracted}),
             quote_files=sorted({stage.mentions_dir / e.quotes_file for e in extracted}),
+            signature_files=sorted({stage.mentions_dir / e.signatures_file for e in extracted}),
             deleted=[],
             extractor_version=EXTRACTOR_VERSION,
             quotes_version=QUOTES_VERSION,

@@ -12,6 +12,7 @@ from etl.articles.paragraphs import Paragraph
 from etl.articles.split import split_articles
 from etl.mentions.extract import Mention, extract_mentions
 from etl.quotes.extract import Quotation, extract_quotations
+from etl.stories.signature import signature_text, signatures
 
 PARAGRAPH_TYPE = pl.List(pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32}))
 ARTICLE_SCHEMA = {
@@ -61,6 +62,12 @@ QUOTE_SCHEMA = {
     "cue": pl.String,
     "rule": pl.String,
     "verb": pl.String,
+}
+
+SIGNATURE_SCHEMA = {
+    "sha256": pl.String,
+    "article_index": pl.Int32,
+    "minhash": pl.List(pl.UInt32),
 }
 
 
@@ -138,3 +145,13 @@ def extracted_frames(
 def _columns_frame(shas: list[str], indexes: list[int], rows: list, row_type: type, schema: dict) -> pl.DataFrame:
     columns = zip(*rows, strict=True) if rows else ([] for _ in row_type._fields)
     return pl.DataFrame([shas, indexes, *columns], schema=schema, orient="col")
+
+
+def signatures_frame(articles: pl.DataFrame) -> pl.DataFrame:
+    """The story signature of each staged article (sha256, article_index, minhash)."""
+    texts = [signature_text(standfirst, body) for standfirst, body in articles.select("standfirst", "body").iter_rows()]
+    return pl.DataFrame(
+        [articles["sha256"], articles["article_index"], pl.Series(signatures(texts), dtype=pl.List(pl.UInt32))],
+        schema=SIGNATURE_SCHEMA,
+        orient="col",
+    )
