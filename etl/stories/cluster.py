@@ -30,12 +30,13 @@ STORY_INPUT_SCHEMA = {
 }
 
 
-def assign_stories(articles: pl.DataFrame) -> pl.DataFrame:
-    """The story_id of every article (article_key, story_id)."""
+def assign_stories(articles: pl.DataFrame, similarity: float = SIMILARITY) -> pl.DataFrame:
+    """The story_id of every article (article_key, story_id); `similarity` other than SIMILARITY
+    only to measure other thresholds."""
     ordered = articles.sort(
         ["live", "first_date", "article_id", "article_key"], descending=[True, False, False, False], nulls_last=True
     )
-    index = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
+    index = MinHashLSH(threshold=similarity, num_perm=NUM_PERM)
     leaders: dict[int, tuple[LeanMinHash, str, int]] = {}  # article_key -> (sketch, story_id, rank)
     story_ids = []
     for key, article_id, minhash in ordered.select("article_key", "article_id", "minhash").iter_rows():
@@ -47,7 +48,7 @@ def assign_stories(articles: pl.DataFrame) -> pl.DataFrame:
             ((sketch.jaccard(leaders[c][0]), -leaders[c][2], c) for c in index.query(sketch)),
             default=None,
         )
-        if best is not None and best[0] >= SIMILARITY:
+        if best is not None and best[0] >= similarity:
             story_ids.append(leaders[best[2]][1])
         else:
             index.insert(key, sketch, check_duplication=False)
