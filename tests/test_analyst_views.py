@@ -36,6 +36,7 @@ COUNTING_VIEWS = [
     "co_mentions",
     "mention_context",
     "mentions_by_role",
+    "stories",
 ]
 
 
