@@ -51,6 +51,7 @@ BATCH_FILE_COLUMNS = [
     "articles_file",
     "mentions_file",
     "quotes_file",
+    "signatures_file",
 ]
 
 
@@ -309,6 +310,7 @@ def plan_batch(manifest: pl.DataFrame, stage: Stage, purge_deleted: bool = False
         article_files=[stage.articles_dir / name for name in loaded["articles_file"].unique().to_list()],
         mention_files=[stage.mentions_dir / name for name in loaded["mentions_file"].unique().to_list()],
         quote_files=[stage.mentions_dir / name for name in loaded["quotes_file"].unique().to_list()],
+        signature_files=[stage.mentions_dir / name for name in loaded["signatures_file"].unique().to_list()],
         deleted=manifest.filter(pl.col("change") == "deleted")["source_file"].to_list(),
         extractor_version=EXTRACTOR_VERSION,
         quotes_version=QUOTES_VERSION,

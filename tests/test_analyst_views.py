@@ -37,6 +37,7 @@ COUNTING_VIEWS = [
     "co_mentions",
     "mention_context",
     "mentions_by_role",
+    "stories",
 ]
 
 

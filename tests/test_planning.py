@@ -70,6 +70,7 @@ def test_the_batch_holds_the_files_of_the_load_and_names_the_deleted(tmp_path: P
                 "articles_file": "c1.parquet",
                 "mentions_file": "m1.parquet",
                 "quotes_file": "m1.quotes.parquet",
+                "signatures_file": "m1.signatures.parquet",
             },
             {
                 "source_file": "b.txt",
@@ -83,6 +84,7 @@ def test_the_batch_holds_the_files_of_the_load_and_names_the_deleted(tmp_path: P
                 "articles_file": None,
                 "mentions_file": None,
                 "quotes_file": None,
+                "signatures_file": None,
             },
             {"source_file": "c.txt", "change": "deleted", "sha256": "cc"},
         ],
@@ -91,10 +93,11 @@ def test_the_batch_holds_the_files_of_the_load_and_names_the_deleted(tmp_path: P
     batch = planning.plan_batch(manifest, stage, purge_deleted=True)
     assert batch.files["source_file"].to_list() == ["a.txt", "b.txt"]
     assert batch.files.columns == planning.BATCH_FILE_COLUMNS
-    assert (batch.article_files, batch.mention_files, batch.quote_files) == (
+    assert (batch.article_files, batch.mention_files, batch.quote_files, batch.signature_files) == (
         [stage.articles_dir / "c1.parquet"],
         [stage.mentions_dir / "m1.parquet"],
         [stage.mentions_dir / "m1.quotes.parquet"],
+        [stage.mentions_dir / "m1.signatures.parquet"],
     )
     assert batch.deleted == ["c.txt"] and batch.purge_deleted and not batch.force_purge
     assert batch.pipeline_version == PIPELINE_VERSION

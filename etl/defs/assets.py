@@ -24,6 +24,7 @@ from etl.parallel import map_chunks
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging.chunks import extract_chunk, split_chunk
 from etl.staging.previews import mentions_by_type, most_quoted
+from etl.stories.version import STORIES_VERSION
 from etl.summary import ROW_COUNT, ExtractCounts, LandingCounts, SplitCounts, TableCounts
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -183,7 +184,7 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
     group_name="transform",
     kinds={"python", "polars"},
     owners=OWNERS,
-    code_version=f"{EXTRACTOR_VERSION}/{QUOTES_VERSION}",
+    code_version=f"{EXTRACTOR_VERSION}/{QUOTES_VERSION}/{STORIES_VERSION}",
     description="People, organisations and places mentioned in each staged article, with offsets, "
     "paragraph role, sentence and quotation context, resolved to canonical names; and the article's direct "
     "quotations with their speakers.",

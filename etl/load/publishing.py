@@ -23,7 +23,8 @@ from etl.load.integrity import IntegrityError, violations
 from etl.load.schema import ensure_schema
 from etl.load.sql_files import sql_file
 from etl.settings import DEFAULT_MEMORY_LIMIT
-from etl.staging.frames import ARTICLE_SCHEMA, MENTION_SCHEMA, QUOTE_SCHEMA
+from etl.staging.frames import ARTICLE_SCHEMA, MENTION_SCHEMA, QUOTE_SCHEMA, SIGNATURE_SCHEMA
+from etl.stories.cluster import STORY_INPUT_SCHEMA, assign_stories
 
 #: A purging load may drop at most this share of the warehouse's files unless forced.
 MAX_PURGE_SHARE = 0.5
@@ -55,10 +56,11 @@ class Batch:
     """Everything one load writes: the files' outcomes and where their staged rows are."""
 
     files: pl.DataFrame  # source_file, sha256, size_bytes, encoding, repair, status, reason, articles_file,
-    # mentions_file, quotes_file
+    # mentions_file, quotes_file, signatures_file
     article_files: list[Path]  # staged Parquet, read by DuckDB directly (streamed, not held in Python)
     mention_files: list[Path]
     quote_files: list[Path]
+    signature_files: list[Path]
     deleted: list[str]
     extractor_version: str
     quotes_version: str
@@ -107,6 +109,7 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     _register_parquet(con, "staged_articles", batch.article_files, ARTICLE_SCHEMA)
     _register_parquet(con, "staged_mentions", batch.mention_files, MENTION_SCHEMA)
     _register_parquet(con, "staged_quotes", batch.quote_files, QUOTE_SCHEMA)
+    _register_parquet(con, "staged_signatures", batch.signature_files, SIGNATURE_SCHEMA)
     con.register(
         "batch_deleted", pl.DataFrame({"source_file": batch.deleted}, schema={"source_file": pl.String}).to_arrow()
     )
@@ -128,6 +131,7 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(sql_file("publish.sql"))
+        _assign_stories(con)
         con.execute(sql_file("search_index.sql"))
         con.execute("COMMIT")
     except BaseException:
@@ -137,6 +141,15 @@ def _apply(con: duckdb.DuckDBPyConnection, batch: Batch) -> dict[str, int]:
     if any(found.values()):
         raise IntegrityError(found)  # `publish` discards the working copy
     return found
+
+
+def _assign_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Cluster every article the warehouse now holds into stories (files marked deleted taken as
+    such) and record each article's story_id."""
+    articles = con.execute(sql_file("story_input.sql")).pl().cast(pl.Schema(STORY_INPUT_SCHEMA))
+    con.register("assigned_stories", assign_stories(articles).to_arrow())
+    con.execute(sql_file("story_update.sql"))
+    con.unregister("assigned_stories")
 
 
 @dataclass(frozen=True)

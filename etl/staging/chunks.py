@@ -16,7 +16,7 @@ from etl.ingest.decoding import DecodedText, decode
 from etl.ingest.errors import RejectedFile
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
-from etl.staging.frames import articles_frame, extracted_frames
+from etl.staging.frames import articles_frame, extracted_frames, signatures_frame
 from etl.staging.quality import article_problems, misplaced_mentions, unusable_dates
 from etl.staging.store import (
     EXTRACT_OUTCOME_SCHEMA,
@@ -29,9 +29,10 @@ from etl.staging.store import (
     save_outcomes,
     write_atomic,
 )
+from etl.stories.version import STORIES_VERSION
 
 #: Changes whenever splitting or extraction would give different rows for the same bytes.
-PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}/{QUOTES_VERSION}"
+PIPELINE_VERSION = f"{SPLITTER_VERSION}/{EXTRACTOR_VERSION}/{QUOTES_VERSION}/{STORIES_VERSION}"
 
 
 def split_chunk(stage_root: str, files: Sequence[tuple[str, int, str]]) -> list[SplitOutcome | None]:
@@ -106,20 +107,22 @@ def split_chunk(stage_root: str, files: Sequence[tuple[str, int, str]]) -> list[
 
 def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[ExtractOutcome]:
     """Extract the mentions and quotations of staged file versions, given as (sha256, articles_file)
-    pairs."""
+    pairs, and take the story signatures of their articles."""
     stage = Stage(Path(stage_root))
     shas = [sha for sha, _ in files]
     articles = read_versions(
         [str(stage.articles_dir / name) for name in dict.fromkeys(n for _, n in files)],
         shas,
-        columns=["sha256", "article_index", "text", "paragraphs"],
+        columns=["sha256", "article_index", "text", "paragraphs", "standfirst", "body"],
     ).unique(subset=["sha256", "article_index"], keep="first", maintain_order=True)
     tallies: dict[str, Counter] = defaultdict(Counter)
     mentions, quotes = extracted_frames(articles, tallies)
     chunk = chunk_id(shas)
     target, quotes_target = stage.mentions_dir / f"{chunk}.parquet", stage.mentions_dir / f"{chunk}.quotes.parquet"
+    signatures_target = stage.mentions_dir / f"{chunk}.signatures.parquet"
     write_atomic(target, mentions)
     write_atomic(quotes_target, quotes)
+    write_atomic(signatures_target, signatures_frame(articles))
     quote_counts = dict(
         quotes.group_by("sha256")
         .agg(pl.len(), pl.col("speaker_name").count())
@@ -145,6 +148,7 @@ def extract_chunk(stage_root: str, files: Sequence[tuple[str, str]]) -> list[Ext
             target.name,
             *_quote_tally(quote_counts.get(sha)),
             quotes_target.name,
+            signatures_target.name,
         )
         for sha in shas
     ]

@@ -12,6 +12,7 @@ from etl.articles.paragraphs import Paragraph
 from etl.articles.split import split_articles
 from etl.mentions.extract import Mention, extract_mentions
 from etl.quotes.extract import Quotation, extract_quotations
+from etl.stories.signature import signature_text, signatures
 
 _PARAGRAPH = pl.Struct({"role": pl.String, "start": pl.Int32, "end": pl.Int32})
 PARAGRAPH_TYPE = pl.List(_PARAGRAPH)
@@ -62,6 +63,12 @@ QUOTE_SCHEMA = {
     "cue": pl.String,
     "rule": pl.String,
     "verb": pl.String,
+}
+
+SIGNATURE_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "sha256": pl.String,
+    "article_index": pl.Int32,
+    "minhash": pl.List(pl.UInt32),
 }
 
 
@@ -141,3 +148,13 @@ def _columns_frame(
 ) -> pl.DataFrame:
     columns = zip(*rows, strict=True) if rows else ([] for _ in row_type._fields)
     return pl.DataFrame([shas, indexes, *columns], schema=schema, orient="col")
+
+
+def signatures_frame(articles: pl.DataFrame) -> pl.DataFrame:
+    """The story signature of each staged article (sha256, article_index, minhash)."""
+    texts = [signature_text(standfirst, body) for standfirst, body in articles.select("standfirst", "body").iter_rows()]
+    return pl.DataFrame(
+        [articles["sha256"], articles["article_index"], pl.Series(signatures(texts), dtype=pl.List(pl.UInt32))],
+        schema=SIGNATURE_SCHEMA,
+        orient="col",
+    )

@@ -17,6 +17,7 @@ from etl.durable import fsync, process_alive
 from etl.ingest.files import readable_name
 from etl.mentions.version import EXTRACTOR_VERSION
 from etl.quotes.version import QUOTES_VERSION
+from etl.stories.version import STORIES_VERSION
 
 
 class SplitOutcome(NamedTuple):
@@ -48,6 +49,7 @@ class ExtractOutcome(NamedTuple):
     quote_count: int
     quotes_attributed: int  # quotations with a speaker
     quotes_file: str
+    signatures_file: str  # staged story signatures of its articles
 
 
 def _outcome_schema(outcome: type[NamedTuple]) -> dict:
@@ -64,8 +66,9 @@ class Stage:
     def __init__(self, root: Path):
         self.root = root
         self.articles_dir = root / f"articles-{SPLITTER_VERSION}"
-        # Quotations are extracted with the mentions they attribute to, in the same pass.
-        self.mentions_dir = root / f"mentions-{SPLITTER_VERSION}-{EXTRACTOR_VERSION}-{QUOTES_VERSION}"
+        # Quotations are extracted with the mentions they attribute to, and story signatures taken,
+        # in the same pass.
+        self.mentions_dir = root / f"mentions-{SPLITTER_VERSION}-{EXTRACTOR_VERSION}-{QUOTES_VERSION}-{STORIES_VERSION}"
         self._looks_file = root / "landing-looks.parquet"
 
     def last_looks(self) -> dict[str, tuple[int, ...]]:
@@ -91,7 +94,9 @@ class Stage:
         return _lookup(self.articles_dir, sha256s, SPLIT_OUTCOME_SCHEMA, ("articles_file",))
 
     def extract_outcomes(self, sha256s: Sequence[str]) -> pl.DataFrame:
-        return _lookup(self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA, ("mentions_file", "quotes_file"))
+        return _lookup(
+            self.mentions_dir, sha256s, EXTRACT_OUTCOME_SCHEMA, ("mentions_file", "quotes_file", "signatures_file")
+        )
 
     def remove_interrupted_writes(self) -> list[Path]:
         """Remove the temporary files of writes whose process has died (killed mid-write);
@@ -147,7 +152,12 @@ def _intact(path: Path) -> bool:
 def _discard_chunk(path: Path) -> bool:
     """Remove a chunk's rows and outcomes (given either), so its files are staged again."""
     chunk = path.name.split(".", 1)[0]
-    for name in (f"{chunk}.parquet", f"{chunk}.quotes.parquet", f"{chunk}.outcomes.parquet"):
+    for name in (
+        f"{chunk}.parquet",
+        f"{chunk}.quotes.parquet",
+        f"{chunk}.signatures.parquet",
+        f"{chunk}.outcomes.parquet",
+    ):
         (path.parent / name).unlink(missing_ok=True)
     return True
 

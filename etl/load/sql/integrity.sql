@@ -20,6 +20,10 @@ SELECT count(*) - count(DISTINCT text_hash) FROM dim_article;
 -- Every article is found in at least one file.
 SELECT count(*) FROM dim_article WHERE article_key NOT IN (SELECT article_key FROM fact_article);
 
+-- name: dim_article.in_a_story
+-- Every article has been assigned a story.
+SELECT count(*) FROM dim_article WHERE story_id IS NULL;
+
 -- name: dim_entity.keys_unique
 -- Each (canonical name, type) appears once.
 SELECT count(*) - count(DISTINCT (canonical_name, entity_type)) FROM dim_entity;

@@ -2,7 +2,7 @@
 -- Runs inside a single transaction opened by the loader. Inputs are relations the
 -- loader registers (never values formatted into SQL):
 --   batch_files(source_file, sha256, size_bytes, encoding, repair, status, reason,
---               articles_file, mentions_file, quotes_file)  from Arrow
+--               articles_file, mentions_file, quotes_file, signatures_file)  from Arrow
 --   staged_articles(sha256, article_index, article_id, title, standfirst, byline, captions,
 --                   body, text, published_date, word_count, char_start, char_end, ...)  staged Parquet
 --   staged_mentions(sha256, article_index, char_start, char_end, surface, entity_name,
@@ -10,6 +10,7 @@
 --                   sentence_end, in_quote)  staged Parquet
 --   staged_quotes(sha256, article_index, char_start, char_end, paragraph_index, quote_text, word_count,
 --                 is_fragment, speaker_name, speaker_type, cue, rule, verb)  staged Parquet
+--   staged_signatures(sha256, article_index, minhash)  staged Parquet
 --   batch_deleted(source_file), batch_meta(extractor_version, quotes_version, pipeline_version, purge_deleted)  from Arrow
 
 -- Keys: the first eight bytes of an MD5, read little-endian, halved to fit BIGINT (what
@@ -45,6 +46,11 @@ SELECT f.source_file, q.* EXCLUDE (filename)
 FROM staged_quotes q
 JOIN batch_files f ON f.sha256 = q.sha256 AND f.quotes_file = parse_filename(q.filename);
 
+CREATE OR REPLACE TEMP VIEW batch_signatures AS
+SELECT f.source_file, s.* EXCLUDE (filename)
+FROM staged_signatures s
+JOIN batch_files f ON f.sha256 = s.sha256 AND f.signatures_file = parse_filename(s.filename);
+
 -- 1. Forget what the batch's files held before.
 DELETE FROM fact_quote WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
 DELETE FROM fact_mention WHERE source_file_key IN (SELECT stable_key('file', source_file) FROM batch_files);
@@ -73,17 +79,26 @@ DELETE FROM dim_source_file WHERE (SELECT purge_deleted FROM batch_meta) AND sta
 
 -- 3. Dimensions: new articles, entities, aliases and calendar days.
 -- One occurrence stands for each new text; only narrow columns are grouped, so memory stays
--- bounded however large the texts are.
+-- bounded however large the texts are. Stories are assigned after this script, over all articles.
 INSERT INTO dim_article
 SELECT stable_key('article', first.text_hash), first.text_hash, a.article_id,
-       a.title, a.standfirst, a.byline, a.captions, a.body, a.text
+       a.title, a.standfirst, a.byline, a.captions, a.body, a.text, s.minhash, NULL
 FROM batch_articles a
+LEFT JOIN batch_signatures s USING (source_file, article_index)
 JOIN (
     SELECT text_hash, min(source_file) AS source_file, arg_min(article_index, source_file) AS article_index
     FROM batch_article_keys
     WHERE text_hash NOT IN (SELECT text_hash FROM dim_article)
     GROUP BY text_hash
 ) first USING (source_file, article_index);
+-- A text held already takes the signature the batch staged for it: the signature rules may have
+-- changed since (their version is part of the pipeline version, so its files are reprocessed).
+UPDATE dim_article SET minhash = s.minhash
+FROM (
+    SELECT DISTINCT ON (k.text_hash) k.text_hash, s.minhash
+    FROM batch_article_keys k JOIN batch_signatures s USING (source_file, article_index)
+) s
+WHERE dim_article.text_hash = s.text_hash AND dim_article.minhash IS DISTINCT FROM s.minhash;
 
 -- Keyed once per distinct entity, not once per mention.
 INSERT INTO dim_entity (entity_key, canonical_name, entity_type)

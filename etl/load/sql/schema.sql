@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS dim_article (
     byline          VARCHAR,
     captions        VARCHAR,
     body            VARCHAR NOT NULL,
-    text            VARCHAR NOT NULL
+    text            VARCHAR NOT NULL,
+    minhash         UINTEGER[],
+    story_id        VARCHAR
 );
 COMMENT ON TABLE dim_article IS 'One row per distinct article text; the same article in two files shares this row. What a file says about its copy (such as its publication date) belongs to the occurrence, in fact_article.';
 COMMENT ON COLUMN dim_article.article_key IS 'Surrogate key (stable hash of text_hash).';
@@ -57,6 +59,8 @@ COMMENT ON COLUMN dim_article.byline IS 'Author bio lines at the end of the arti
 COMMENT ON COLUMN dim_article.captions IS 'Photo captions ("... Photograph: Getty Images"), one per line.';
 COMMENT ON COLUMN dim_article.body IS 'Body paragraphs, separated by blank lines.';
 COMMENT ON COLUMN dim_article.text IS 'The whole article exactly as in the source file (after decoding); mention offsets point into it.';
+COMMENT ON COLUMN dim_article.minhash IS 'MinHash signature (128 values) of the word 5-shingles of its standfirst and body, which story clustering compares; NULL when they have no words.';
+COMMENT ON COLUMN dim_article.story_id IS 'The story it belongs to: the article_id of the story''s earliest article. Near-duplicates (republished with small edits, re-headlined, truncated) share it; recomputed by every load.';
 
 CREATE TABLE IF NOT EXISTS dim_entity (
     entity_key      BIGINT PRIMARY KEY,

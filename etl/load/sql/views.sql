@@ -25,7 +25,8 @@ SELECT
     fa.word_count,
     a.captions,
     fa.mention_count,
-    f.source_status
+    f.source_status,
+    a.story_id
 FROM fact_article fa
 JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
@@ -45,6 +46,7 @@ COMMENT ON COLUMN articles.word_count IS 'Words in the article text.';
 COMMENT ON COLUMN articles.captions IS 'Picture captions, one per line.';
 COMMENT ON COLUMN articles.mention_count IS 'Mentions of people, organisations and places in this occurrence.';
 COMMENT ON COLUMN articles.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
+COMMENT ON COLUMN articles.story_id IS 'The story: near-duplicate articles (republished with small edits, re-headlined, truncated) share it. It is the article_id of the story''s earliest article.';
 
 CREATE OR REPLACE MACRO article_entities(include_deleted := false) AS TABLE
 SELECT
@@ -55,7 +57,8 @@ SELECT
     e.entity_type,
     count(*)::INTEGER AS mention_count,
     list(DISTINCT m.surface ORDER BY m.surface) AS surface_forms,
-    f.source_status
+    f.source_status,
+    a.story_id
 FROM fact_mention m
 JOIN counted_files(include_deleted) f USING (source_file_key)
 JOIN dim_article a USING (article_key)
@@ -72,6 +75,7 @@ COMMENT ON COLUMN article_entities.entity_type IS 'PERSON, ORG or PLACE.';
 COMMENT ON COLUMN article_entities.mention_count IS 'Mentions of the entity in this article occurrence.';
 COMMENT ON COLUMN article_entities.surface_forms IS 'The distinct ways the article writes the entity, sorted.';
 COMMENT ON COLUMN article_entities.source_status IS 'Status of the file: loaded, or (only with include_deleted := true) deleted, when it has left the landing folder.';
+COMMENT ON COLUMN article_entities.story_id IS 'The story of the article (see articles.story_id): count DISTINCT story_id to count a republished story once.';
 
 CREATE OR REPLACE VIEW rejected_files AS
 SELECT source_file, reason, sha256, size_bytes, first_seen_at, last_loaded_at AS seen_at
@@ -178,15 +182,18 @@ SELECT
     s.articles,
     s.files,
     s.first_seen_date,
-    s.last_seen_date
+    s.last_seen_date,
+    s.stories
 FROM (
     SELECT m.entity_key, count(*) AS mentions,
            count(DISTINCT (m.source_file_key, m.article_index)) AS articles,
            count(DISTINCT m.source_file_key) AS files,
-           min(d.full_date) AS first_seen_date, max(d.full_date) AS last_seen_date
+           min(d.full_date) AS first_seen_date, max(d.full_date) AS last_seen_date,
+           count(DISTINCT a.story_id) AS stories
     FROM fact_mention m
     JOIN counted_files(include_deleted) USING (source_file_key)
     JOIN dim_date d USING (date_key)
+    JOIN dim_article a USING (article_key)
     GROUP BY m.entity_key
 ) s
 JOIN dim_entity e USING (entity_key);
@@ -200,6 +207,7 @@ COMMENT ON COLUMN entity_summary.articles IS 'Article occurrences mentioning it.
 COMMENT ON COLUMN entity_summary.files IS 'Files mentioning it.';
 COMMENT ON COLUMN entity_summary.first_seen_date IS 'Earliest publication date of an article mentioning it.';
 COMMENT ON COLUMN entity_summary.last_seen_date IS 'Latest publication date of an article mentioning it.';
+COMMENT ON COLUMN entity_summary.stories IS 'Stories mentioning it: an article republished with small edits counts once (articles counts every occurrence).';
 
 CREATE OR REPLACE MACRO entity_mentions_by_month(include_deleted := false) AS TABLE
 SELECT
@@ -386,3 +394,32 @@ COMMENT ON COLUMN mentions_by_role.in_bodies IS 'Mentions in body paragraphs.';
 COMMENT ON COLUMN mentions_by_role.in_bios IS 'Mentions in author or subject bios.';
 COMMENT ON COLUMN mentions_by_role.in_captions IS 'Mentions in picture captions.';
 COMMENT ON COLUMN mentions_by_role.in_quotes IS 'Mentions inside quotation marks, wherever they stand.';
+
+-- Stories: near-duplicate articles (the same story republished with small edits, re-headlined,
+-- truncated, with other boilerplate) share dim_article.story_id, assigned by every load.
+CREATE OR REPLACE MACRO stories(include_deleted := false) AS TABLE
+SELECT
+    a.story_id,
+    arg_min(a.title, (a.article_id <> a.story_id, f.source_file, fa.article_index)) AS title,
+    count(*) AS articles,
+    count(DISTINCT a.article_key) AS texts,
+    count(DISTINCT fa.source_file_key) AS files,
+    min(d.full_date) AS first_date,
+    max(d.full_date) AS last_date,
+    list(DISTINCT f.source_file ORDER BY f.source_file) AS source_files
+FROM fact_article fa
+JOIN counted_files(include_deleted) f USING (source_file_key)
+JOIN dim_article a USING (article_key)
+JOIN dim_date d USING (date_key)
+GROUP BY a.story_id;
+CREATE OR REPLACE VIEW stories AS FROM stories();
+COMMENT ON MACRO TABLE stories IS 'The view stories; include_deleted := true counts the files marked deleted too.';
+COMMENT ON VIEW stories IS 'One row per story: near-duplicate articles counted once, with how many occurrences, texts and files carry it (files marked deleted left out).';
+COMMENT ON COLUMN stories.story_id IS 'The story (articles.story_id): the article_id of its earliest article.';
+COMMENT ON COLUMN stories.title IS 'Title of its earliest article (the one whose article_id is story_id).';
+COMMENT ON COLUMN stories.articles IS 'Article occurrences of the story.';
+COMMENT ON COLUMN stories.texts IS 'Distinct texts among them (exact copies count once).';
+COMMENT ON COLUMN stories.files IS 'Files holding it.';
+COMMENT ON COLUMN stories.first_date IS 'Earliest publication date of its occurrences.';
+COMMENT ON COLUMN stories.last_date IS 'Latest publication date of its occurrences.';
+COMMENT ON COLUMN stories.source_files IS 'The files holding it, sorted.';

@@ -1,0 +1,1 @@
+"""Near-duplicate articles grouped into stories: MinHash signatures per article, clustered at publish."""
