@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from etl.defs import assets, automation
+from etl.defs import assets, automation, reports
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.settings import Settings
 
@@ -21,7 +21,7 @@ def build_definitions(
     folder or warehouse given overrides theirs."""
     settings = (settings or Settings.from_environment()).overridden(landing=landing, warehouse=warehouse)
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([assets]),
+        assets=dg.load_assets_from_modules([assets, reports]),
         asset_checks=dg.build_column_schema_change_checks(assets=[assets.warehouse_tables]),
         jobs=[automation.ingest_job],
         sensors=[automation.landing_sensor],

@@ -17,3 +17,8 @@ DEFAULT_WAREHOUSE = DATA_DIR / "news.duckdb"
 def staging_dir(warehouse: Path) -> Path:
     """Staged per-file outputs sit beside the warehouse file they feed."""
     return warehouse.parent / "staging" / warehouse.stem
+
+
+def reports_dir(warehouse: Path) -> Path:
+    """The report pictures of a warehouse sit beside it, like its staged outputs."""
+    return warehouse.parent / "reports" / warehouse.stem
