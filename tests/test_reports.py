@@ -3,6 +3,8 @@ marked deleted left out), at one size whatever the warehouse holds, nothing incl
 
 import base64
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +16,11 @@ from etl.definitions import build_definitions
 from etl.paths import reports_dir
 from etl.reports import drawing
 from etl.reports.data import Entity, ReportData, read_report_data
-from etl.reports.writing import PICTURES, Picture, Report, html_problems, picture_problems, png_size, write_report
+from etl.reports.files import PICTURE_SIZE, PICTURES, Picture, Report, html_problems, picture_problems, png_size
+from etl.reports.writing import write_report
 from helpers import build, settle
 
-NAMES = [name for name, _, _ in PICTURES]
+NAMES = [name for name, _ in PICTURES]
 QUOTED_ONLY_IN_002 = "Tim Finch"  # the samples' most quoted speaker; 002 is the only file quoting him
 TINY = "Paris talks\n\nBoris Johnson met Emmanuel Macron in Paris on Monday.\n"
 
@@ -37,7 +40,7 @@ def test_a_build_draws_the_pictures_and_the_html_page_beside_the_warehouse(tmp_p
     page = (folder / "report.html").read_text(encoding="utf-8")
     for name, path in _pictures_of(warehouse).items():
         assert path.parent == folder
-        assert png_size(path) == drawing.PICTURE_SIZE, name
+        assert png_size(path) == PICTURE_SIZE, name
         # The page carries the very bytes of each file, so it is whole without them.
         assert f'src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}"' in page, name
     assert page.count("<img ") == len(NAMES)
@@ -62,7 +65,7 @@ def test_files_marked_deleted_are_left_out(tmp_path: Path, landing: Path):
     assert data.articles == 7
     assert QUOTED_ONLY_IN_002 not in {speaker.name for speaker, _, _ in data.speakers}
     assert data.top_entities[0] == (Entity("Labour Party", "ORG"), 68)  # 002 writes "Labour" 10 times
-    assert all(png_size(path) == drawing.PICTURE_SIZE for path in _pictures_of(warehouse).values())
+    assert all(png_size(path) == PICTURE_SIZE for path in _pictures_of(warehouse).values())
     # Replaced whole: redrawn, and nothing half written left beside them.
     assert _pictures_of(warehouse)["most_quoted"].read_bytes() != speakers
     assert sorted(p.name for p in reports_dir(warehouse).iterdir()) == sorted(
@@ -80,7 +83,7 @@ def test_an_empty_or_tiny_warehouse_gets_pictures_all_the_same(tmp_path: Path, f
     warehouse = tmp_path / "news.duckdb"
     result = build("--landing", str(landing), "--warehouse", str(warehouse))
     assert result.returncode == 0, result.stderr
-    assert all(png_size(path) == drawing.PICTURE_SIZE for path in _pictures_of(warehouse).values())
+    assert all(png_size(path) == PICTURE_SIZE for path in _pictures_of(warehouse).values())
     data = read_report_data(warehouse)
     assert data.articles == len(files) and data.speakers == [] and data.monthly_mentions == []
     assert len(data.top_entities) == (3 if files else 0)
@@ -137,7 +140,7 @@ def test_the_checks_name_a_picture_that_is_not_a_png_of_the_size(tmp_path: Path)
     problems = picture_problems(report)
     assert problems == {
         first.name: f"{first.path} is missing, empty or not a PNG",
-        second.name: f"{second.path} is 200x100 pixels, not {drawing.PICTURE_SIZE}",
+        second.name: f"{second.path} is 200x100 pixels, not {PICTURE_SIZE}",
         third.name: f"{third.path} is missing, empty or not a PNG",
     }
     other = Picture("other", "Other", first.path, b"\x89PNG other bytes")
@@ -166,3 +169,14 @@ def test_the_report_asset_shows_each_picture_in_its_metadata(tmp_path: Path, lan
         e.check_name: e.passed for e in result.get_asset_check_evaluations() if e.asset_key.path == ["warehouse_report"]
     }
     assert checks == {"pictures_drawn": True, "html_embeds_pictures": True}
+
+
+def test_loading_the_definitions_does_not_import_matplotlib():
+    """Every step's process loads the definitions; only the report step draws."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, etl.definitions; print('matplotlib' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "False"

@@ -32,8 +32,7 @@ import pytest
 
 from etl.definitions import defs
 from etl.paths import reports_dir
-from etl.reports.drawing import PICTURE_SIZE
-from etl.reports.writing import HTML_NAME, PICTURES
+from etl.reports.files import HTML_NAME, PICTURE_SIZE, PICTURES
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -363,7 +362,7 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
     expect(check_tag).to_have_text(re.compile(rf"^Latest check results\s*{len(report_checks)}$"))
     expect(check_tag.locator('[aria-label="check_circle"]')).to_be_visible()
     width, height = PICTURE_SIZE
-    for n, (name, title, _) in enumerate(PICTURES, start=1):
+    for n, (name, title) in enumerate(PICTURES, start=1):
         row = page.locator("tr").filter(has=page.get_by_text(name, exact=True))
         row.get_by_text("[Show Markdown]").click()
         dialog = page.get_by_role("dialog")
@@ -381,7 +380,7 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
     page.goto(report.as_uri())
     images = page.locator("img")
     expect(images).to_have_count(len(PICTURES))
-    for name, title, _ in PICTURES:
+    for name, title in PICTURES:
         image = page.locator(f"section#{name} img")
         expect(image).to_have_attribute("alt", title)
         expect(image).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))

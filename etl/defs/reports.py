@@ -9,8 +9,7 @@ from etl import paths
 from etl.defs.assets import OWNERS
 from etl.defs.resources import Warehouse
 from etl.load.schema import PUBLISHED_TABLES
-from etl.reports.drawing import PICTURE_SIZE
-from etl.reports.writing import html_problems, picture_problems, write_report
+from etl.reports.files import PICTURE_SIZE, html_problems, picture_problems
 from etl.summary import ReportFiles
 
 
@@ -36,6 +35,10 @@ from etl.summary import ReportFiles
     ],
 )
 def warehouse_report(warehouse: Warehouse):
+    # Imported here: Matplotlib takes as long to import as the rest of the definitions, which every
+    # step's process loads; only this step draws.
+    from etl.reports.writing import write_report
+
     started = time.perf_counter()
     report = write_report(warehouse.file, paths.reports_dir(warehouse.file))
     files = ReportFiles(html=str(report.html), seconds=round(time.perf_counter() - started, 3))

@@ -18,10 +18,9 @@ from matplotlib.patches import Patch
 from PIL import Image
 
 from etl.reports.data import Entity, ReportData
+from etl.reports.files import PICTURE_SIZE
 
 DPI = 100
-#: Width and height of every picture, in pixels.
-PICTURE_SIZE = (1200, 675)
 TYPE_COLOURS = {"PERSON": "#1f77b4", "ORG": "#ff7f0e", "PLACE": "#2ca02c"}
 OTHER_COLOUR = "#7f7f7f"
 PALETTE_COLOURS = 128  # plenty for flat charts; antialiased edges stay smooth
@@ -204,3 +203,11 @@ def most_quoted(figure: Figure, data: ReportData) -> None:
         title,
         "Direct quotations attributed to each speaker; the paler part are fragments of four words or fewer.",
     )
+
+
+#: How each picture of `etl.reports.files.PICTURES` is drawn, by name.
+DRAWINGS: dict[str, Callable[[Figure, ReportData], None]] = {
+    "mentions_over_time": mentions_over_time,
+    "co_mentions": co_mention_network,
+    "most_quoted": most_quoted,
+}
