@@ -11,7 +11,7 @@ from math import sqrt
 
 import networkx as nx
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -106,14 +106,13 @@ def mentions_over_time(figure: Figure, data: ReportData) -> None:
         counts = series.setdefault(entity, {})
         counts[_period(month, yearly)] = counts.get(_period(month, yearly), 0) + mentions
     axes = figure.add_subplot()
+    days = date2num(periods)  # Matplotlib's date axis counts in days
     few = len(periods) < 3
     for entity, counts in series.items():
-        axes.plot(
-            periods, [counts.get(p, 0) for p in periods], marker="o", markersize=8 if few else 4, label=entity.label
-        )
+        axes.plot(days, [counts.get(p, 0) for p in periods], marker="o", markersize=8 if few else 4, label=entity.label)
     if few:  # Matplotlib would widen the axis by years around a lone date
         step = 366 if yearly else 31
-        axes.set_xlim(date.fromordinal(periods[0].toordinal() - step), date.fromordinal(periods[-1].toordinal() + step))
+        axes.set_xlim(days[0] - step, days[-1] + step)
     locator = AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
