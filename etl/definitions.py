@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from etl.defs import assets, automation
+from etl.defs import assets, automation, reports
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.settings import Settings
 
@@ -26,7 +26,7 @@ def build_definitions(
         warnings.filterwarnings("ignore", r"Function `build_column_schema_change_checks`", dg.BetaWarning)
         schema_checks = dg.build_column_schema_change_checks(assets=[assets.warehouse_tables])
     return dg.Definitions(
-        assets=dg.load_assets_from_modules([assets]),
+        assets=dg.load_assets_from_modules([assets, reports]),
         asset_checks=schema_checks,
         jobs=[automation.ingest_job],
         sensors=[automation.landing_sensor],

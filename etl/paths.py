@@ -21,3 +21,8 @@ DEFAULT_DAGSTER_HOME = _BASE / "dagster_home"
 def staging_dir(warehouse: Path) -> Path:
     """Staged per-file outputs sit beside the warehouse file they feed."""
     return warehouse.parent / "staging" / warehouse.stem
+
+
+def reports_dir(warehouse: Path) -> Path:
+    """The report pictures of a warehouse sit beside it, like its staged outputs."""
+    return warehouse.parent / "reports" / warehouse.stem

@@ -127,6 +127,21 @@ class TableCounts:
 
 
 @dataclass(frozen=True)
+class ReportFiles:
+    """The report drawn after the load."""
+
+    html: str | None = None  # the HTML page; None: not drawn in this run
+    seconds: float = 0.0
+
+    def metadata(self) -> dict:
+        return {"html": self.html, "seconds": self.seconds}
+
+    @classmethod
+    def from_metadata(cls, metadata: Mapping) -> ReportFiles:
+        return cls(metadata.get("html"), metadata.get("seconds", 0.0))
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """What `python -m etl build` prints."""
 
@@ -139,6 +154,7 @@ class RunSummary:
     failed_checks: list[str]
     succeeded: bool
     seconds: float
+    report: ReportFiles = ReportFiles()
 
     @classmethod
     def from_run(
@@ -165,6 +181,7 @@ class RunSummary:
             failed_checks,
             succeeded,
             seconds,
+            ReportFiles.from_metadata(metadata.get("warehouse_report", {})),
         )
 
     def _rows(self, table: str) -> int | str:
@@ -204,6 +221,8 @@ class RunSummary:
             ),
             f"seconds   {self.seconds:.1f}",
         ]
+        if self.report.html:
+            lines.append(f"report    {self.report.html} ({self.report.seconds:.1f} s)")
         if files.held_by:
             lines.append(f"note      {held_note(self.warehouse, files.held_by)}")
         return "\n".join(lines)

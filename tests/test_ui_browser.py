@@ -3,7 +3,9 @@
 Starts `dagster dev` on a free port against private copies of the instance settings, the landing
 folder and the warehouse file, clicks "Materialize all" on the asset graph in Chromium (driven by
 Playwright), waits for the launched run to succeed, then reads the row count and the check results
-of warehouse assets off their pages and compares the row count with the DuckDB file.
+of warehouse assets off their pages and compares the row count with the DuckDB file; then opens each
+report picture from the report asset's metadata, and the report's HTML page, and checks that every
+image is decoded at its size.
 Screenshots are written under this test's `tmp_path`; their paths are printed (`pytest -s`).
 
 Needs Debian's `chromium` on PATH and the `playwright` package (in the `test` extra). Playwright's
@@ -29,6 +31,8 @@ import duckdb
 import pytest
 
 from etl.definitions import defs
+from etl.paths import reports_dir
+from etl.reports.files import HTML_NAME, PICTURE_SIZE, PICTURES
 
 PROJECT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -45,6 +49,7 @@ RUN_TIMEOUT = 300  # s for the launched run, and the sensor's, to finish
 STOP_TIMEOUT = 20  # s between SIGINT and SIGKILL
 UI_TIMEOUT_MS = 60_000
 ASSETS_TO_INSPECT = ("fact_mention", "dim_entity")
+REPORT_ASSET = "warehouse_report"
 SENSOR = "landing_sensor"
 TERMINAL_RUN = {"SUCCESS", "FAILURE", "CANCELED"}
 MATERIALIZE_ALL = re.compile(r"Materialize all$")  # accessible name is "materialization Materialize all"
@@ -348,3 +353,39 @@ def _drive_ui(page, sync_api, base: str, warehouse: Path, shots: Path, server_lo
             expect(result).to_have_text(re.compile(r"^Evaluation result\s*Passed$"))
         _say(f"{asset}: checks {checks} all passed")
         shot(f"{n:02d}-{asset}-checks.png")
+
+    # 4. The report asset: each picture opens from its metadata row ("[Show Markdown]" for a long
+    # value) in a dialog, decoded at the size drawn; its checks passed.
+    page.goto(f"{base}/assets/{REPORT_ASSET}")
+    report_checks = _checks_of(REPORT_ASSET)
+    check_tag = page.get_by_text("Latest check results", exact=True).locator("xpath=..")
+    expect(check_tag).to_have_text(re.compile(rf"^Latest check results\s*{len(report_checks)}$"))
+    expect(check_tag.locator('[aria-label="check_circle"]')).to_be_visible()
+    width, height = PICTURE_SIZE
+    for n, (name, title) in enumerate(PICTURES, start=1):
+        row = page.locator("tr").filter(has=page.get_by_text(name, exact=True))
+        row.get_by_text("[Show Markdown]").click()
+        dialog = page.get_by_role("dialog")
+        image = dialog.get_by_role("img", name=title)
+        expect(image).to_have_js_property("complete", True)
+        expect(image).to_have_js_property("naturalWidth", width)
+        expect(image).to_have_js_property("naturalHeight", height)
+        _say(f"{REPORT_ASSET}: {name} shows in its metadata at {width}x{height}")
+        shot(f"05-{REPORT_ASSET}-{n}-{name}.png")
+        dialog.get_by_role("button", name="Close").click()
+        expect(dialog).to_have_count(0)
+
+    # 5. The HTML page beside the warehouse holds every picture itself.
+    report = reports_dir(warehouse) / HTML_NAME
+    page.goto(report.as_uri())
+    images = page.locator("img")
+    expect(images).to_have_count(len(PICTURES))
+    for name, title in PICTURES:
+        image = page.locator(f"section#{name} img")
+        expect(image).to_have_attribute("alt", title)
+        expect(image).to_have_attribute("src", re.compile(r"^data:image/png;base64,"))
+        expect(image).to_have_js_property("complete", True)
+        expect(image).to_have_js_property("naturalWidth", width)
+        expect(image).to_have_js_property("naturalHeight", height)
+    _say(f"{report}: {len(PICTURES)} embedded pictures, each {width}x{height}")
+    shot("06-report-html.png")
