@@ -2,8 +2,9 @@
 
 For the bundled samples and a generated corpus: a cold build into an empty warehouse, and a build
 with nothing new (the pictures are redrawn all the same), each timed as a whole, with the report
-step's own seconds read off the build's `report` line; and the report alone in a fresh process
-(importing Matplotlib included), as the share of the build it costs. Median of `--runs`.
+step's own seconds read off the build's `report` line, as a share of the build; and the report
+alone in a fresh process, in CPU seconds (steadier than wall time on a shared machine): importing
+Matplotlib and the rest, then reading and drawing. Median of `--runs`.
 
     python benchmarks/bench_reports.py --mb 10 --runs 3
 """
@@ -27,12 +28,12 @@ from helpers import SEEDS, make_corpus, settle  # noqa: E402  (the corpus genera
 
 REPORT_ALONE = """
 import sys, time
-started = time.perf_counter()
+started = time.process_time()
 from pathlib import Path
 from etl.reports.writing import write_report
-imported = time.perf_counter()
+imported = time.process_time()
 write_report(Path(sys.argv[1]), Path(sys.argv[2]))
-print(f"{imported - started:.3f} {time.perf_counter() - imported:.3f}")
+print(f"{imported - started:.3f} {time.process_time() - imported:.3f}")
 """
 
 
@@ -46,7 +47,7 @@ def main() -> None:
         corpora = {"samples": SEEDS, f"{args.mb:g} MB": make_corpus(work / "corpus", args.mb)}
         print(
             f"{'corpus':>8} {'build':>10} {'cold s':>7} {'report s':>8} {'share':>6}   "
-            f"{'report alone: import s':>22} {'draw s':>6}"
+            f"{'alone, CPU: import s':>20} {'draw s':>6}"
         )
         for name, source in corpora.items():
             landing = work / f"landing-{name.replace(' ', '')}"
@@ -63,7 +64,7 @@ def main() -> None:
                 report = statistics.median(b[1] for b in builds)
                 print(
                     f"{name:>8} {kind:>10} {seconds:>7.2f} {report:>8.2f} {report / seconds:>6.0%}   "
-                    f"{statistics.median(a[0] for a in alone):>22.2f} {statistics.median(a[1] for a in alone):>6.2f}"
+                    f"{statistics.median(a[0] for a in alone):>20.2f} {statistics.median(a[1] for a in alone):>6.2f}"
                 )
             for run in range(args.runs):
                 shutil.rmtree(work / f"run{run}")
@@ -88,7 +89,7 @@ def _build(landing: Path, warehouse: Path) -> tuple[float, float]:
 
 
 def _report_alone(warehouse: Path, folder: Path) -> tuple[float, float]:
-    """(import seconds, drawing seconds) of the report in a fresh process."""
+    """(import, reading and drawing) CPU seconds of the report in a fresh process."""
     out = subprocess.run(
         [sys.executable, "-c", REPORT_ALONE, str(warehouse), str(folder)],
         cwd=PROJECT,
