@@ -19,20 +19,14 @@ from pathlib import Path
 import duckdb
 
 QUERIES = Path(__file__).resolve().parent.parent / "warehouse" / "queries"
-COUNTING_VIEWS = [
-    "articles",
-    "article_entities",
-    "quotes",
-    "quotes_by_speaker",
-    "entity_summary",
-    "entity_mentions_by_month",
-    "co_mentions",
-    "mention_context",
-    "mentions_by_role",
-]
-ANALYST_SQL = {
-    **{f"{view} (view)": f"SELECT * FROM {view}" for view in COUNTING_VIEWS},
-    **{f"{view} (include_deleted)": f"SELECT * FROM {view}(include_deleted := true)" for view in COUNTING_VIEWS},
+# Every view that is also a table macro taking include_deleted, read from the warehouse itself.
+COUNTING_VIEWS_SQL = """
+    SELECT function_name FROM duckdb_functions()
+    WHERE function_type = 'table_macro' AND list_contains(parameters, 'include_deleted')
+      AND function_name IN (SELECT view_name FROM duckdb_views() WHERE NOT internal)
+    ORDER BY function_name
+"""
+NAME_LOOKUPS = {
     "find_entity('labour')": "SELECT * FROM find_entity('labour')",
     "co_mentions_of('labour')": "SELECT * FROM co_mentions_of('labour')",
 }
@@ -48,7 +42,12 @@ def main() -> None:
     articles = con.execute("SELECT count(*) FROM fact_article").fetchall()[0][0]
     print(f"warehouse: {articles:,} articles, {mentions:,} mentions; median of {args.runs} runs after a warm-up")
     examples = {query.name: query.read_text() for query in sorted(QUERIES.glob("*.sql"))}
-    for name, sql in {**examples, **ANALYST_SQL}.items():
+    views = [name for (name,) in con.execute(COUNTING_VIEWS_SQL).fetchall()]
+    analyst = {
+        **{f"{view} (view)": f"SELECT * FROM {view}" for view in views},
+        **{f"{view} (include_deleted)": f"SELECT * FROM {view}(include_deleted := true)" for view in views},
+    }
+    for name, sql in {**examples, **analyst, **NAME_LOOKUPS}.items():
         con.sql(sql).fetchall()
         times = []
         for _ in range(args.runs):

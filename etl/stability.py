@@ -59,13 +59,7 @@ def quotations_reference(quotes: dict, reference: dict | None) -> dict:
 def compare_classifier(mix: dict, reference: dict | None) -> Comparison:
     """Fails when the rejected share or the type mix moved far from the reference load's."""
     if reference is None or mix["names_classified"] < MIN_NAMES_COMPARED:
-        return Comparison(
-            True,
-            {},
-            "no earlier load to compare with"
-            if reference is None
-            else f"fewer than {MIN_NAMES_COMPARED} names classified: too few to compare",
-        )
+        return _not_compared(reference, MIN_NAMES_COMPARED, "names classified")
     rejected_shift = abs(mix["rejected_share"] - reference["rejected_share"])
     type_shift = sum(abs(mix["type_shares"][t] - reference["type_shares"].get(t, 0.0)) for t in ENTITY_TYPES) / 2
     return Comparison(
@@ -82,14 +76,15 @@ def compare_attribution(quotes: dict, reference: dict | None) -> Comparison:
     """Warns when the share of quotations given a speaker drops far below the reference load's:
     a silent regression of the attribution rules or of the mentions they lean on."""
     if reference is None or quotes["quotations"] < MIN_QUOTES_COMPARED:
-        return Comparison(
-            True,
-            {},
-            "no earlier load to compare with"
-            if reference is None
-            else f"fewer than {MIN_QUOTES_COMPARED} quotations: too few to compare",
-        )
+        return _not_compared(reference, MIN_QUOTES_COMPARED, "quotations")
     drop = reference["attributed_share"] - quotes["attributed_share"]
     return Comparison(
         drop <= MAX_ATTRIBUTION_DROP, {"reference_share": reference["attributed_share"], "drop": round(drop, 4)}
     )
+
+
+def _not_compared(reference: dict | None, minimum: int, counted: str) -> Comparison:
+    """A passing comparison saying why nothing was compared: no reference, or too few to count."""
+    if reference is None:
+        return Comparison(True, {}, "no earlier load to compare with")
+    return Comparison(True, {}, f"fewer than {minimum} {counted}: too few to compare")
