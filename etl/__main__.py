@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from etl.parallel import start_worker_server
 
-    if settings.workers > 1:
+    if settings.workers > 1 and not settings.dask_scheduler:
         start_worker_server()  # loads in parallel with Dagster below
     from etl.defs.resources import Warehouse
 

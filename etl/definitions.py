@@ -38,6 +38,8 @@ def build_definitions(
             "warehouse": Warehouse(
                 path=str(settings.warehouse),
                 workers=settings.workers,
+                dask_scheduler=settings.dask_scheduler,
+                task_seconds=settings.task_seconds,
                 duckdb_memory=settings.duckdb_memory,
                 purge_deleted=settings.purge_deleted,
                 force_purge=settings.force_purge,

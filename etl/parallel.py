@@ -25,6 +25,15 @@ PROGRESS_EVERY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
+class TaskFailure:
+    """What per-file work gives for an item it gave up on (it crashed or hung the workers it was
+    tried on, or raised), in place of that item's result: the file is rejected with the reason."""
+
+    item: tuple
+    reason: str
+
+
+@dataclass(frozen=True)
 class Progress:
     done: int
     total: int

@@ -8,6 +8,7 @@ the tests call the very same functions. Only `observe` reads files (to fingerpri
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -19,6 +20,7 @@ from etl.ingest.listing import Listing, Look, listing_state
 from etl.load.catalog import LoadedFile
 from etl.load.publishing import Batch
 from etl.mentions.version import EXTRACTOR_VERSION
+from etl.parallel import TaskFailure
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging.chunks import PIPELINE_VERSION
 from etl.staging.quality import over_mention_budget, with_rejections
@@ -153,8 +155,12 @@ class SplitPlan:
 
     @property
     def fingerprints(self) -> list[tuple[str, int, str]]:
-        """(path, size, sha256) of the files to read, as `split_chunk` takes them."""
-        return list(self.to_read.select("path", "size_bytes", "sha256").iter_rows())
+        """(path, size, sha256) of the files to read, as `split_chunk` takes them; absolute paths, the
+        same for workers started in another folder or on another machine."""
+        return [
+            (os.path.abspath(path), size, sha256)
+            for path, size, sha256 in self.to_read.select("path", "size_bytes", "sha256").iter_rows()
+        ]
 
 
 def files_to_process(landing_files: pl.DataFrame) -> pl.DataFrame:
@@ -193,12 +199,16 @@ class Split:
         return self.rejected.height / self.batch.height if self.batch.height else 0.0
 
 
-def split_manifest(landing_files: pl.DataFrame, plan: SplitPlan, results: list[SplitOutcome | None]) -> Split:
+def split_manifest(
+    landing_files: pl.DataFrame, plan: SplitPlan, results: list[SplitOutcome | TaskFailure | None]
+) -> Split:
     """Join the outcomes of splitting (`results`, one per file of `plan.to_read`; None for a file
-    rewritten since fingerprinted) with the staged ones and the rejections."""
-    rewritten = [name for name, result in zip(plan.to_read["source_file"], results, strict=True) if result is None]
+    rewritten since fingerprinted, a `TaskFailure` for one given up on) with the staged ones and
+    the rejections."""
+    outcomes = [_failed_split(r) if isinstance(r, TaskFailure) else r for r in results]
+    rewritten = [name for name, result in zip(plan.to_read["source_file"], outcomes, strict=True) if result is None]
     fresh = pl.DataFrame(
-        [result._asdict() for result in results if result is not None]
+        [result._asdict() for result in outcomes if result is not None]
         + [_rejection_row(f) for f in plan.unreadable.iter_rows(named=True)],
         schema=SPLIT_OUTCOME_SCHEMA,
     )
@@ -214,6 +224,11 @@ def split_manifest(landing_files: pl.DataFrame, plan: SplitPlan, results: list[S
     )
     manifest = pl.concat([batch, landing_files.filter(pl.col("change") == "deleted")], how="diagonal_relaxed")
     return Split(batch, manifest, rewritten, _listing_state_once_published(landing_files, left=rewritten))
+
+
+def _failed_split(failure: TaskFailure) -> SplitOutcome:
+    _, size, sha256 = failure.item
+    return SplitOutcome(sha256, size, "rejected", None, None, failure.reason, 0, 0, None)
 
 
 def _listing_state_once_published(landing_files: pl.DataFrame, left: list[str]) -> str:
@@ -255,6 +270,7 @@ class Extraction:
     loaded: pl.DataFrame  # the file versions published (within the mention budget)
     per_file: pl.DataFrame  # their extraction outcomes (EXTRACT_OUTCOME_SCHEMA)
     over_budget: pl.DataFrame  # versions rejected for an article beyond the mention budget, with the reason
+    failed: pl.DataFrame  # versions rejected because extracting them failed (`TaskFailure`), with the reason
 
     def total(self, column: str) -> int:
         """The sum of an outcome column over the published versions."""
@@ -283,16 +299,23 @@ def extract_manifest(
     staged_articles: pl.DataFrame,
     loaded: pl.DataFrame,
     staged_outcomes: pl.DataFrame,
-    results: list[ExtractOutcome],
+    results: list[ExtractOutcome | TaskFailure],
     max_mentions_per_article: int,
 ) -> Extraction:
     """Join extraction outcomes (staged and fresh) with the split manifest, rejecting the versions
-    beyond the mention budget."""
-    extracted = pl.concat([staged_outcomes, pl.DataFrame(results, schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])
+    beyond the mention budget and those whose extraction failed."""
+    fresh = [r for r in results if not isinstance(r, TaskFailure)]
+    failed = pl.DataFrame(
+        [(r.item[0], r.reason) for r in results if isinstance(r, TaskFailure)],
+        schema={"sha256": pl.String, "reason": pl.String},
+        orient="row",
+    )
+    extracted = pl.concat([staged_outcomes, pl.DataFrame(fresh, schema=EXTRACT_OUTCOME_SCHEMA, orient="row")])
     over_budget = over_mention_budget(extracted, max_mentions_per_article)
-    manifest = with_rejections(staged_articles.join(extracted, on="sha256", how="left"), over_budget)
-    within = ~pl.col("sha256").is_in(over_budget["sha256"].implode())
-    return Extraction(manifest, loaded.filter(within), extracted.filter(within), over_budget)
+    rejections = pl.concat([over_budget, failed])
+    manifest = with_rejections(staged_articles.join(extracted, on="sha256", how="left"), rejections)
+    within = ~pl.col("sha256").is_in(rejections["sha256"].implode())
+    return Extraction(manifest, loaded.filter(within), extracted.filter(within), over_budget, failed)
 
 
 def files_in_load(manifest: pl.DataFrame) -> pl.DataFrame:

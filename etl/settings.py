@@ -26,6 +26,9 @@ DEFAULT_MEMORY_LIMIT = "512MB"
 #: Far above any real article (the BBC corpus peaks at 173 mentions): a file beyond it is a machine's output.
 DEFAULT_MAX_MENTIONS_PER_ARTICLE = 10_000
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B)", re.IGNORECASE)
+#: A chunk of per-file work running longer than this is taken to hang (see `etl.distributed`).
+DEFAULT_TASK_SECONDS = 600.0
+_SCHEDULER = re.compile(r"local|(tcp|tls|ws|wss|ucx)://\S+")
 T = TypeVar("T")
 
 
@@ -86,6 +89,12 @@ def _switch(text: str) -> bool:
         raise ValueError(text) from None
 
 
+def _scheduler(text: str) -> str:
+    if text and not _SCHEDULER.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
 def _path(text: str) -> Path:
     if not text:
         raise ValueError(text)
@@ -100,6 +109,16 @@ RULES: dict[str, Rule[Any]] = {
     "landing": Rule("ETL_LANDING_DIR", paths.DEFAULT_LANDING, "a folder path", _path),
     "warehouse": Rule("ETL_WAREHOUSE", paths.DEFAULT_WAREHOUSE, "a file path", _path),
     "workers": Rule("ETL_WORKERS", os.cpu_count() or 1, "a whole number of at least 1", _whole_number(1)),
+    "dask_scheduler": Rule(
+        "ETL_DASK_SCHEDULER",
+        "",
+        "empty (processes on this machine), local (a Dask cluster started on this machine) "
+        "or a Dask scheduler address such as tcp://10.0.0.5:8786",
+        _scheduler,
+    ),
+    "task_seconds": Rule(
+        "ETL_TASK_SECONDS", DEFAULT_TASK_SECONDS, "a number of seconds above 0", _number(0.0, inclusive=False)
+    ),
     "settle_seconds": Rule(
         "ETL_SETTLE_SECONDS", DEFAULT_SETTLE_SECONDS, "a number of seconds, 0 or more", _number(0.0, inclusive=True)
     ),
@@ -132,6 +151,8 @@ class Settings:
     landing: Path
     warehouse: Path
     workers: int  # processes for per-file work
+    dask_scheduler: str  # per-file work on this Dask cluster instead; empty: local processes
+    task_seconds: float  # on a Dask cluster, a chunk of per-file work running longer hangs its worker
     settle_seconds: float  # a file modified more recently is still being written
     max_file_mb: float  # larger files are rejected unread
     duckdb_memory: str  # DuckDB's memory budget during a load

@@ -44,6 +44,8 @@ ALLOWED_WRITE = ("workers.py", "POLARS_MAX_THREADS")
         ("ETL_DUCKDB_MEMORY", "lots", "a size such as 512MB"),
         ("ETL_PURGE_DELETED", "maybe", "1, true, yes, on, 0, false, no or off"),
         ("ETL_PURGE_FORCE", "2", "1, true, yes, on, 0, false, no or off"),
+        ("ETL_DASK_SCHEDULER", "10.0.0.5:8786", "empty (processes on this machine), local"),
+        ("ETL_TASK_SECONDS", "0", "a number of seconds above 0"),
     ],
 )
 def test_a_bad_setting_stops_the_build_with_one_sentence(
@@ -126,6 +128,8 @@ NOT_DEFAULTS = {
     "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
     "DAGSTER_HOME": "/data/dagster",
     "ETL_RUN_HISTORY": "off",
+    "ETL_DASK_SCHEDULER": "tcp://10.0.0.5:8786",
+    "ETL_TASK_SECONDS": "90",
 }
 
 

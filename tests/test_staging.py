@@ -3,8 +3,10 @@ staged file is redone instead of failing every later load."""
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from etl.paths import staging_dir
@@ -42,11 +44,18 @@ def test_temporary_files_of_killed_writes_are_removed_and_running_ones_kept(tmp_
     warehouse = tmp_path / "news.duckdb"
     assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     folder = _staged(warehouse, "*.outcomes.parquet")[0].parent
-    killed = folder / f".tmp-{_dead_pid()}-k1ll3d"
-    running = folder / f".tmp-{os.getpid()}-runn1ng"  # this test process: alive
-    for tmp in (killed, running):
+    host = socket.gethostname()
+    killed = folder / f".tmp-{_dead_pid()}@{host}@k1ll3d"
+    running = folder / f".tmp-{os.getpid()}@{host}@runn1ng"  # this test process: alive
+    # A worker on another machine sharing the folder: its PID means nothing here, its file's age does.
+    elsewhere = folder / f".tmp-{os.getpid()}@other-host.example@wr1t1ng"
+    elsewhere_long_ago = folder / f".tmp-{os.getpid()}@other-host.example@l0ng4go"
+    for tmp in (killed, running, elsewhere, elsewhere_long_ago):
         tmp.write_bytes(b"PAR1 half written")
+    two_hours_ago = time.time() - 7200
+    os.utime(elsewhere_long_ago, (two_hours_ago, two_hours_ago))
     shutil.copy(landing / "000_7e8e55041918a3c3.txt", landing / "005_copy.txt")  # something to stage
     settle(landing)
     assert build("--landing", str(landing), "--warehouse", str(warehouse)).returncode == 0
     assert not killed.exists() and running.exists()
+    assert elsewhere.exists() and not elsewhere_long_ago.exists()

@@ -20,7 +20,6 @@ from etl.load.connection import held_note, read_published, read_write_holder
 from etl.load.schema import PUBLISHED_TABLES, comments_outdated, table_comments
 from etl.mentions.extract import ENTITY_TYPES
 from etl.mentions.version import EXTRACTOR_VERSION
-from etl.parallel import map_chunks
 from etl.quotes.version import QUOTES_VERSION
 from etl.staging.chunks import extract_chunk, split_chunk
 from etl.staging.previews import mentions_by_type, most_quoted
@@ -136,13 +135,7 @@ def staged_articles(context: dg.AssetExecutionContext, landing_files: pl.DataFra
         f"{todo.height} files to split: {plan.staged.height} already staged, {plan.to_read.height} to read"
     )
     results = list(
-        map_chunks(
-            split_chunk,
-            str(stage.root),
-            plan.fingerprints,
-            warehouse.workers,
-            on_progress=lambda p: context.log.info(f"split {p}"),
-        )
+        warehouse.map_files(split_chunk, plan.fingerprints, on_progress=lambda p: context.log.info(f"split {p}"))
     )
     split = planning.split_manifest(landing_files, plan, results)
     if split.rewritten:
@@ -228,11 +221,9 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
     staged = stage.extract_outcomes(loaded["sha256"].to_list())
     context.log.info(f"{loaded.height} file versions to extract: {staged.height} already staged")
     results = list(
-        map_chunks(
+        warehouse.map_files(
             extract_chunk,
-            str(stage.root),
             planning.pending_extraction(loaded, staged),
-            warehouse.workers,
             on_progress=lambda p: context.log.info(f"extract {p}"),
         )
     )

@@ -1,12 +1,14 @@
 """Where the pipeline reads from and writes to, configurable per deployment."""
 
 import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import dagster as dg
 from pydantic import Field, ValidationInfo, field_validator
 
 from etl import paths
+from etl.parallel import Progress, map_chunks
 from etl.settings import RULES
 from etl.staging.store import Stage
 
@@ -49,6 +51,16 @@ class Warehouse(CheckedBySettings):
 
     path: str
     workers: int = Field(default=RULES["workers"].default, description="Processes for per-file work.")
+    dask_scheduler: str = Field(
+        default=RULES["dask_scheduler"].default,
+        description="Run per-file work on this Dask cluster (a scheduler address, or local for one started "
+        "here) instead of local processes.",
+    )
+    task_seconds: float = Field(
+        default=RULES["task_seconds"].default,
+        description="On a Dask cluster, a chunk of per-file work running longer than this ends its worker "
+        "as hung; a file that does so on every try is rejected.",
+    )
     duckdb_memory: str = Field(
         default=RULES["duckdb_memory"].default,
         description="DuckDB's memory budget during a load; beyond it, it spills to disk.",
@@ -73,6 +85,17 @@ class Warehouse(CheckedBySettings):
     @property
     def stage(self) -> Stage:
         return Stage(paths.staging_dir(self.file))
+
+    def map_files(self, task: Callable, items: Sequence, on_progress: Callable[[Progress], None]) -> Iterator:
+        """`task` over chunks of items on the engine configured: local processes or the Dask cluster."""
+        root = str(self.stage.root.absolute())  # the same path for workers started elsewhere
+        if self.dask_scheduler:
+            from etl import distributed
+
+            return distributed.map_chunks(
+                self.dask_scheduler, self.workers, self.task_seconds, task, root, items, on_progress
+            )
+        return map_chunks(task, root, items, self.workers, on_progress)
 
     def writable_problem(self) -> str | None:
         """Why the warehouse and its staging folder cannot be written, or None."""

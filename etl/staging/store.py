@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple, get_type_hints
@@ -104,7 +106,7 @@ class Stage:
         removed = []
         for folder in (self.articles_dir, self.mentions_dir):
             for tmp in folder.glob(f"{_TMP_PREFIX}*") if folder.is_dir() else ():
-                if not _writer_alive(tmp.name):
+                if not _writer_alive(tmp):
                     tmp.unlink(missing_ok=True)
                     removed.append(tmp)
         return removed
@@ -171,6 +173,9 @@ def read_versions(files: list[Path] | list[str], sha256s: Sequence[str], **read_
 
 
 _TMP_PREFIX = ".tmp-"
+_HOST = socket.gethostname().replace("@", "_")
+#: A staged write by another host untouched this long was interrupted (a write takes seconds).
+FOREIGN_WRITE_SECONDS = 3600.0
 
 
 def write_atomic(target: Path, frame: pl.DataFrame) -> None:
@@ -180,7 +185,7 @@ def write_atomic(target: Path, frame: pl.DataFrame) -> None:
     Uncompressed: staged files are read back once or twice, and compressing them (even with
     LZ4) cost more time than it saved disk."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TMP_PREFIX}{os.getpid()}-")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_TMP_PREFIX}{os.getpid()}@{_HOST}@")
     os.close(fd)
     try:
         frame.write_parquet(tmp, compression="uncompressed")
@@ -192,7 +197,16 @@ def write_atomic(target: Path, frame: pl.DataFrame) -> None:
             os.unlink(tmp)
 
 
-def _writer_alive(tmp_name: str) -> bool:
-    """Whether the process that named this temporary file is still running."""
-    pid = tmp_name.removeprefix(_TMP_PREFIX).split("-", 1)[0]
-    return pid.isdigit() and process_alive(int(pid))  # no PID: named before names carried one
+def _writer_alive(tmp: Path) -> bool:
+    """Whether the process that named this temporary file may still be writing it. One on another
+    host cannot be asked: its write is taken as interrupted once the file has not changed for
+    `FOREIGN_WRITE_SECONDS`."""
+    pid, _, host = tmp.name.removeprefix(_TMP_PREFIX).partition("@")
+    host = host.partition("@")[0]
+    if host and host != _HOST:
+        try:
+            return time.time() - tmp.stat().st_mtime < FOREIGN_WRITE_SECONDS
+        except FileNotFoundError:  # finished meanwhile
+            return True
+    pid = pid.split("-", 1)[0]  # names without a host carried the PID alone
+    return pid.isdigit() and process_alive(int(pid))

@@ -1,0 +1,210 @@
+"""Per-file work on a Dask cluster, for loads that outgrow the cores of one machine.
+
+The same chunk tasks the local pool runs (`etl.staging.chunks`) are mapped over the cluster's
+workers, which read the landing files and write the staging folder at the same paths as this
+process (a shared filesystem). Only their small outcomes come back; the publish stays here, once,
+in one transaction.
+
+What a worker's failure does:
+- a worker that dies (killed, lost, out of memory) has its tasks redone by the scheduler on
+  other workers; staged writes are atomic, so nothing half-written is ever read;
+- a chunk that runs longer than `task_seconds` ends its worker process (its nanny starts a fresh
+  one), which turns a hang into a death the scheduler counts;
+- a chunk the scheduler gives up on (its workers died on every try it allows, its
+  `allowed-failures`) or that raises is tried again file by file, and a file that fails alone
+  is given up on with the reason (`TaskFailure`): rejected, never retried forever.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from etl.parallel import PROGRESS_EVERY_SECONDS, Progress, TaskFailure, chunked
+from etl.staging.chunks import PIPELINE_VERSION
+
+#: How long a cluster may have no worker at all before the load stops waiting for one.
+NO_WORKER_SECONDS = 120.0
+_POLL_SECONDS = 0.05
+
+
+class ClusterProblem(RuntimeError):
+    """The cluster cannot do the work at all (unreachable, no workers, workers that cannot see
+    the shared folders or run other code): the load stops, rejecting no file for it."""
+
+
+def map_chunks(
+    scheduler: str,
+    workers: int,
+    task_seconds: float,
+    task: Callable,
+    shared_arg: str,
+    items: Sequence,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Iterator:
+    """`task(shared_arg, chunk)` over chunks of items on the cluster at `scheduler` ("local": one
+    started on this machine with `workers` processes); yields every per-item result, in input
+    order, or a `TaskFailure` for an item given up on."""
+    if not items:
+        return iter(())
+    from distributed import as_completed
+
+    client = _client(scheduler, workers)
+    started = last_report = time.perf_counter()
+    results: list = [None] * len(items)
+    index_chunks = chunked(range(len(items)), max(_worker_count(client), 1))
+    pending = {_submit(client, task, shared_arg, items, chunk, task_seconds): chunk for chunk in index_chunks}
+    finished = as_completed(pending, loop=client.loop)
+    done = 0
+    no_worker_since: float | None = None
+    while not finished.is_empty():
+        if not finished.has_ready():
+            no_worker_since = _check_workers(client, scheduler, no_worker_since)
+            time.sleep(_POLL_SECONDS)
+            continue
+        for future in finished.next_batch(block=False):
+            chunk = pending.pop(future)
+            _stop_on_cluster_problem(future, scheduler)
+            if future.status == "finished":
+                for index, result in zip(chunk, future.result(), strict=True):
+                    results[index] = result
+                done += len(chunk)
+            elif len(chunk) > 1:  # try its files one by one, so one bad file fails alone
+                for index in chunk:
+                    retry = _submit(client, task, shared_arg, items, [index], task_seconds)
+                    pending[retry] = [index]
+                    finished.add(retry)
+            else:
+                results[chunk[0]] = TaskFailure(items[chunk[0]], _reason(future, client, task_seconds))
+                done += 1
+            future.release()
+        now = time.perf_counter()
+        if on_progress and (now - last_report >= PROGRESS_EVERY_SECONDS or done == len(items)):
+            on_progress(Progress(done, len(items), now - started))
+            last_report = now
+    return iter(results)
+
+
+def run_chunk(task: Callable, shared_arg: str, chunk: list, pipeline_version: str, task_seconds: float) -> list:
+    """Runs on a worker: the chunk task, once the worker is known to run this pipeline version
+    and to see the staging folder, under a watchdog that ends the worker process if it hangs."""
+    if pipeline_version != PIPELINE_VERSION:
+        raise ClusterProblem(
+            f"A Dask worker runs pipeline version {PIPELINE_VERSION}, this load {pipeline_version}: "
+            "install the same version of the package on every worker."
+        )
+    if not Path(shared_arg).is_dir():
+        raise ClusterProblem(
+            f"A Dask worker cannot see the staging folder {shared_arg}: mount the shared folders at the "
+            "same paths on every worker."
+        )
+    watchdog = threading.Timer(task_seconds, _end_hung_worker, args=(task_seconds,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return task(shared_arg, chunk)
+    finally:
+        watchdog.cancel()
+
+
+def _end_hung_worker(task_seconds: float) -> None:
+    """A thread stuck in a regular expression or a C library cannot be stopped: the process goes,
+    and its nanny starts a fresh one."""
+    print(f"etl: a chunk of per-file work ran over {task_seconds:g} s; ending this worker", file=sys.stderr)
+    os._exit(70)
+
+
+def _submit(client, task: Callable, shared_arg: str, items: Sequence, chunk: list[int], task_seconds: float):
+    return client.submit(
+        run_chunk,
+        task,
+        shared_arg,
+        [items[i] for i in chunk],
+        PIPELINE_VERSION,
+        task_seconds,
+        pure=False,  # a retried chunk is a new task, not the failed one's result
+    )
+
+
+def _stop_on_cluster_problem(future, scheduler: str) -> None:
+    """Raise what stops the load: a lost scheduler, or a worker unfit for any file."""
+    if future.status == "cancelled":
+        raise ClusterProblem(f"Lost the Dask scheduler at {scheduler} during the load.")
+    if future.status == "error" and isinstance(future.exception(), ClusterProblem):
+        raise future.exception()
+
+
+def _reason(future, client, task_seconds: float) -> str:
+    """Why a file was given up on, in words for the rejected-files table."""
+    from distributed import KilledWorker
+
+    error = future.exception()
+    if isinstance(error, KilledWorker):
+        tries = client.run_on_scheduler(_allowed_failures) + 1
+        return (
+            f"The file crashed or hung (ran over {task_seconds:g} s) the Dask worker processing it, "
+            f"on each of {tries} tries; rejected so that it is not tried again."
+        )
+    return f"Processing the file raised {type(error).__name__}: {error}"
+
+
+def _allowed_failures(dask_scheduler) -> int:
+    return dask_scheduler.allowed_failures
+
+
+def _worker_count(client) -> int:
+    return len(client.scheduler_info(n_workers=-1)["workers"])
+
+
+def _check_workers(client, scheduler: str, no_worker_since: float | None) -> float | None:
+    """When the cluster has had no worker for `NO_WORKER_SECONDS`: the load stops instead of
+    waiting for ever. Returns since when it has had none (None: it has some)."""
+    if _worker_count(client):
+        return None
+    now = time.monotonic()
+    if no_worker_since is None:
+        return now
+    if now - no_worker_since > NO_WORKER_SECONDS:
+        raise ClusterProblem(f"The Dask cluster at {scheduler} has had no worker for {NO_WORKER_SECONDS:g} s.")
+    return no_worker_since
+
+
+_clients: dict[tuple[str, int], object] = {}
+
+
+def _client(scheduler: str, workers: int):
+    """One client per cluster per process, kept for the steps of a run: a cluster started here
+    ("local") takes seconds to start."""
+    key = (scheduler, workers if scheduler == "local" else 0)
+    if key not in _clients:
+        from distributed import Client, LocalCluster
+
+        try:
+            if scheduler == "local":
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,  # per-file work holds the GIL: one process per core
+                    processes=True,
+                    dashboard_address=None,
+                    preload=["etl.workers"],
+                )
+                client = Client(cluster, set_as_default=False)
+            else:
+                client = Client(scheduler, timeout=30, set_as_default=False)
+        except OSError as exc:
+            raise ClusterProblem(f"Cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        _clients[key] = client
+        atexit.register(_close, client)
+    return _clients[key]
+
+
+def _close(client) -> None:
+    cluster = client.cluster
+    client.close()
+    if cluster is not None:
+        cluster.close()
