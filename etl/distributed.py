@@ -33,6 +33,11 @@ NO_WORKER_SECONDS = 120.0
 _POLL_SECONDS = 0.05
 
 
+class FileFailed(RuntimeError):
+    """What a chunk task raised, as a message: the original's traceback (a deep recursion's, say)
+    may be one the client cannot take back."""
+
+
 class ClusterProblem(RuntimeError):
     """The cluster cannot do the work at all (unreachable, no workers, workers that cannot see
     the shared folders or run other code): the load stops, rejecting no file for it."""
@@ -55,33 +60,48 @@ def map_chunks(
     from distributed import as_completed
 
     client = _client(scheduler, workers)
-    started = last_report = time.perf_counter()
+    tries = client.run_on_scheduler(_allowed_failures) + 1
+    # A task ends within `task_seconds` (its watchdog sees to it), a failing one after `tries` of them.
+    stall_seconds = (tries + 1) * task_seconds + NO_WORKER_SECONDS
+    started = last_report = last_finished = time.perf_counter()
     results: list = [None] * len(items)
     index_chunks = chunked(range(len(items)), max(_worker_count(client), 1))
     pending = {_submit(client, task, shared_arg, items, chunk, task_seconds): chunk for chunk in index_chunks}
     finished = as_completed(pending, loop=client.loop)
     done = 0
+    retries: list[list[int]] = []
     no_worker_since: float | None = None
     while not finished.is_empty():
         if not finished.has_ready():
             no_worker_since = _check_workers(client, scheduler, no_worker_since)
+            if time.perf_counter() - last_finished > stall_seconds:
+                raise ClusterProblem(f"No task on the Dask cluster at {scheduler} ended for {stall_seconds:g} s.")
             time.sleep(_POLL_SECONDS)
             continue
+        last_finished = time.perf_counter()
         for future in finished.next_batch(block=False):
             chunk = pending.pop(future)
-            _stop_on_cluster_problem(future, scheduler)
-            if future.status == "finished":
+            status = future.status  # read once: it may move on while this future is handled
+            if status == "finished":
                 for index, result in zip(chunk, future.result(), strict=True):
                     results[index] = result
                 done += len(chunk)
-            elif len(chunk) > 1:  # try its files one by one, so one bad file fails alone
-                for index in chunk:
-                    retry = _submit(client, task, shared_arg, items, [index], task_seconds)
-                    pending[retry] = [index]
-                    finished.add(retry)
+            elif status == "cancelled":
+                raise ClusterProblem(f"Lost the Dask scheduler at {scheduler} during the load.")
+            elif status != "error":  # lost with a worker before its result was taken: done again
+                retries = [chunk]
+            elif isinstance(error := future.exception(), ClusterProblem):
+                raise error
+            elif len(chunk) > 1:  # its files one by one, so that a bad file fails alone
+                retries = [[index] for index in chunk]
             else:
-                results[chunk[0]] = TaskFailure(items[chunk[0]], _reason(future, client, task_seconds))
+                results[chunk[0]] = TaskFailure(items[chunk[0]], _reason(error, tries, task_seconds))
                 done += 1
+            for retry in retries:
+                again = _submit(client, task, shared_arg, items, retry, task_seconds)
+                pending[again] = retry
+                finished.add(again)
+            retries = []
             future.release()
         now = time.perf_counter()
         if on_progress and (now - last_report >= PROGRESS_EVERY_SECONDS or done == len(items)):
@@ -108,8 +128,11 @@ def run_chunk(task: Callable, shared_arg: str, chunk: list, pipeline_version: st
     watchdog.start()
     try:
         return task(shared_arg, chunk)
+    except Exception as exc:
+        failure = f"{type(exc).__name__}: {exc}"
     finally:
         watchdog.cancel()
+    raise FileFailed(failure)  # raised here, it carries no trace of the original
 
 
 def _end_hung_worker(task_seconds: float) -> None:
@@ -131,26 +154,17 @@ def _submit(client, task: Callable, shared_arg: str, items: Sequence, chunk: lis
     )
 
 
-def _stop_on_cluster_problem(future, scheduler: str) -> None:
-    """Raise what stops the load: a lost scheduler, or a worker unfit for any file."""
-    if future.status == "cancelled":
-        raise ClusterProblem(f"Lost the Dask scheduler at {scheduler} during the load.")
-    if future.status == "error" and isinstance(future.exception(), ClusterProblem):
-        raise future.exception()
-
-
-def _reason(future, client, task_seconds: float) -> str:
+def _reason(error: BaseException | None, tries: int, task_seconds: float) -> str:
     """Why a file was given up on, in words for the rejected-files table."""
     from distributed import KilledWorker
 
-    error = future.exception()
     if isinstance(error, KilledWorker):
-        tries = client.run_on_scheduler(_allowed_failures) + 1
         return (
             f"The file crashed or hung (ran over {task_seconds:g} s) the Dask worker processing it, "
             f"on each of {tries} tries; rejected so that it is not tried again."
         )
-    return f"Processing the file raised {type(error).__name__}: {error}"
+    message = error.args[0] if isinstance(error, FileFailed) and error.args else repr(error)
+    return f"Processing the file failed: {message}"
 
 
 def _allowed_failures(dask_scheduler) -> int:

@@ -86,6 +86,23 @@ def warehouse_fingerprint(warehouse: Path) -> dict[str, tuple]:
         }
 
 
+def table_fingerprints(warehouse: Path) -> dict[str, tuple]:
+    """Row count and an order-independent content hash of every table the warehouse holds, its
+    load times (TIMESTAMP WITH TIME ZONE columns) left out."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute(
+            "SELECT table_name, list(column_name ORDER BY column_index) "
+            "FILTER (data_type <> 'TIMESTAMP WITH TIME ZONE') "
+            "FROM duckdb_columns() WHERE schema_name = 'main' AND table_name IN "
+            "(SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main') GROUP BY table_name"
+        ).fetchall()
+        quoted = {table: ", ".join(f'"{column}"' for column in columns) for table, columns in tables}
+        return {
+            table: con.execute(f'SELECT count(*), sum(hash(({columns}))) FROM "{table}"').fetchall()[0]
+            for table, columns in quoted.items()
+        }
+
+
 def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str, str, str]) -> None:
     """Point the loader at a copy of its SQL in `folder`, edited: in each (file, old, new), `old`
     (found once) replaced by `new`."""
