@@ -126,6 +126,7 @@ NOT_DEFAULTS = {
     "ETL_MAX_MENTIONS_PER_ARTICLE": "42",
     "DAGSTER_HOME": "/data/dagster",
     "ETL_RUN_HISTORY": "off",
+    "ETL_LAKE_DIR": "/data/lake",
 }
 
 
