@@ -44,6 +44,7 @@ def build_definitions(
                 purge_deleted=settings.purge_deleted,
                 force_purge=settings.force_purge,
                 max_mentions_per_article=settings.max_mentions_per_article,
+                lake=settings.lake,
             ),
         },
     )

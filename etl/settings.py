@@ -143,6 +143,7 @@ RULES: dict[str, Rule[Any]] = {
     # same instance, the project's by default, so the UI shows them too.
     "dagster_home": Rule("DAGSTER_HOME", paths.DEFAULT_DAGSTER_HOME, "a folder path", _path),
     "run_history": Rule("ETL_RUN_HISTORY", True, _SWITCH_WORDS, _switch),
+    "lake": Rule("ETL_LAKE_DIR", "", "a folder path, or nothing for no lake", str),
 }
 
 
@@ -161,6 +162,7 @@ class Settings:
     max_mentions_per_article: int  # a file with an article holding more is rejected
     dagster_home: Path  # the Dagster instance `python -m etl build` records its runs in
     run_history: bool  # record the CLI's runs there; off: a temporary instance, forgotten at exit
+    lake: str  # folder every publish also writes a snapshot of Parquet files and a views file to; "" for none
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> Settings:

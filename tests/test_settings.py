@@ -130,6 +130,7 @@ NOT_DEFAULTS = {
     "ETL_RUN_HISTORY": "off",
     "ETL_DASK_SCHEDULER": "tcp://10.0.0.5:8786",
     "ETL_TASK_SECONDS": "90",
+    "ETL_LAKE_DIR": "/data/lake",
 }
 
 

@@ -15,7 +15,7 @@ from etl import planning, stability
 from etl.articles.split import SPLITTER_VERSION
 from etl.defs.resources import LandingFolder, Warehouse
 from etl.ingest.listing import look_at
-from etl.load import catalog, integrity, publishing
+from etl.load import catalog, integrity, lake, publishing
 from etl.load.connection import held_note, read_published, read_write_holder
 from etl.load.schema import PUBLISHED_TABLES, comments_outdated, table_comments
 from etl.mentions.extract import ENTITY_TYPES
@@ -357,9 +357,16 @@ def warehouse_tables(context: dg.AssetExecutionContext, manifest: pl.DataFrame, 
         manifest, warehouse.stage, purge_deleted=warehouse.purge_deleted, force_purge=warehouse.force_purge
     )
     rules = None
-    if planning.changes_warehouse(batch) or not warehouse.file.exists() or comments_outdated(warehouse.file):
+    if (
+        planning.changes_warehouse(batch)
+        or not warehouse.file.exists()
+        or comments_outdated(warehouse.file)
+        or (warehouse.lake_dir is not None and not lake.has_snapshot(warehouse.lake_dir))
+    ):
         try:
-            rules = publishing.publish(warehouse.file, batch, memory_limit=warehouse.duckdb_memory).rules
+            rules = publishing.publish(
+                warehouse.file, batch, memory_limit=warehouse.duckdb_memory, lake=warehouse.lake_dir
+            ).rules
         except integrity.IntegrityError as exc:
             yield from _integrity_results(exc.violations, "in the load, discarded")
             raise

@@ -77,10 +77,19 @@ class Warehouse(CheckedBySettings):
         default=RULES["max_mentions_per_article"].default,
         description="A file with an article holding more mentions than this is rejected, not published.",
     )
+    lake: str = Field(
+        default=RULES["lake"].default,
+        description="A folder every publish also writes a snapshot to (Parquet files and a views file), "
+        "for readers on other machines; empty for none.",
+    )
 
     @property
     def file(self) -> Path:
         return Path(self.path)
+
+    @property
+    def lake_dir(self) -> Path | None:
+        return Path(self.lake) if self.lake else None
 
     @property
     def stage(self) -> Stage:

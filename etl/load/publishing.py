@@ -20,6 +20,7 @@ from etl.durable import fsync
 from etl.load.catalog import table_counts
 from etl.load.connection import connect
 from etl.load.integrity import IntegrityError, violations
+from etl.load.lake import publish_snapshot
 from etl.load.schema import ensure_schema
 from etl.load.sql_files import sql_file
 from etl.settings import DEFAULT_MEMORY_LIMIT
@@ -69,7 +70,7 @@ class Batch:
     force_purge: bool = False  # even more than MAX_PURGE_SHARE of the warehouse's files
 
 
-def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT) -> Published:
+def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT, lake: Path | None = None) -> Published:
     """Apply one batch and swap it in whole.
 
     The load is written to a private copy of the warehouse and renamed over it only once
@@ -88,6 +89,8 @@ def publish(path: Path, batch: Batch, memory_limit: str = DEFAULT_MEMORY_LIMIT) 
                 rules = _apply(con, batch)
                 con.execute("CHECKPOINT")
                 tables = table_counts(con)
+                if lake is not None:
+                    publish_snapshot(con, lake)
             fsync(work)
             os.replace(work, path)
             fsync(path.parent)
