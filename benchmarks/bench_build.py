@@ -10,6 +10,12 @@ read from disk (their cached pages dropped first), the floor as a first read of 
 would see it.
 
     python benchmarks/bench_build.py --sizes 10,50,200 --runs 3
+
+`--engines local,cluster:2,cluster:1` also times the builds with per-file work on a Dask cluster
+of that many worker processes (a scheduler and workers started on 127.0.0.1 beforehand, as a
+cluster would be running; ETL_DASK_SCHEDULER points the build at it), interleaved run by run
+with the local builds, each engine on its own row with its ratio to the first engine's build
+(peak memory then counts the build's processes only, not the cluster's workers).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import duckdb
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "tests"))
-from helpers import make_corpus  # noqa: E402  (the corpus generator the tests use)
+from helpers import Cluster, make_corpus  # noqa: E402  (the corpus generator and cluster the tests use)
 
 
 def main() -> None:
@@ -40,12 +46,43 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, default=None, help="where corpora and warehouses go (default: a temp dir)"
     )
+    parser.add_argument(
+        "--engines", default="local", help="local and cluster:<workers>, comma-separated (first is the reference)"
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="etl-bench-"))
     print(f"machine: {os.cpu_count()} cores; workdir {workdir}")
+    clusters = {}
+    try:
+        for engine in args.engines.split(","):
+            clusters[engine] = _engine_env(engine, workdir)
+        _measure(args, workdir, clusters)
+    finally:
+        for cluster, _ in clusters.values():
+            if cluster is not None:
+                cluster.close()
+
+
+def _engine_env(engine: str, workdir: Path) -> tuple[Cluster | None, dict[str, str]]:
+    """The cluster an engine runs on (None: local processes) and the settings pointing a build at it."""
+    if engine == "local":
+        return None, {}
+    kind, _, workers = engine.partition(":")
+    if kind != "cluster" or not workers.isdigit():
+        raise SystemExit(f"unknown engine {engine!r}: expected local or cluster:<workers>")
+    folder = workdir / f"{kind}{workers}"
+    folder.mkdir(parents=True, exist_ok=True)
+    cluster = Cluster(folder)
+    for _ in range(int(workers)):
+        cluster.add_worker()
+    cluster.wait_for_workers(int(workers))
+    return cluster, {"ETL_DASK_SCHEDULER": cluster.address}
+
+
+def _measure(args: argparse.Namespace, workdir: Path, clusters: dict) -> None:
     print(
-        f"{'MB':>5} {'files':>6} {'articles':>8} {'floor s':>8} {'disk s':>7} {'build s':>8} {'MB/s':>6} "
-        f"{'art/s':>7} {'x floor':>7} {'x disk':>6} {'peak RSS MB':>11}  stages (s)"
+        f"{'MB':>5} {'engine':>10} {'files':>6} {'articles':>8} {'floor s':>8} {'disk s':>7} {'build s':>8} "
+        f"{'MB/s':>6} {'art/s':>7} {'x floor':>7} {'x disk':>6} {'x ref':>5} {'peak RSS MB':>11}  stages (s)"
     )
     for size in (int(s) for s in args.sizes.split(",")):
         landing = workdir / f"corpus_{size}mb"
@@ -56,15 +93,21 @@ def main() -> None:
         runs = args.runs if size < 100 else 1
         floors = [_floor(landing) for _ in range(max(runs, 3))]
         disk_floors = [_floor(landing, from_disk=True) for _ in range(max(runs, 3))]
-        builds = [_cold_build(landing, workdir / f"warehouse_{size}mb") for _ in range(runs)]
-        seconds = statistics.median(b["seconds"] for b in builds)
+        builds: dict[str, list[dict]] = {engine: [] for engine in clusters}
+        for _ in range(runs):  # interleaved: each engine sees the machine as the others did
+            for engine, (_, env) in clusters.items():
+                builds[engine].append(_cold_build(landing, workdir / f"warehouse_{size}mb", env))
         floor, disk_floor = statistics.median(floors), statistics.median(disk_floors)
-        best = min(builds, key=lambda b: abs(b["seconds"] - seconds))
-        print(
-            f"{size:>5} {len(files):>6} {best['articles']:>8} {floor:>8.2f} {disk_floor:>7.2f} {seconds:>8.2f} "
-            f"{megabytes / seconds:>6.2f} {best['articles'] / seconds:>7.0f} {seconds / floor:>7.1f} "
-            f"{seconds / disk_floor:>6.1f} {max(b['peak_rss_mb'] for b in builds):>11.0f}  {best['stages']}"
-        )
+        reference = statistics.median(b["seconds"] for b in next(iter(builds.values())))
+        for engine, engine_builds in builds.items():
+            seconds = statistics.median(b["seconds"] for b in engine_builds)
+            best = min(engine_builds, key=lambda b: abs(b["seconds"] - seconds))
+            print(
+                f"{size:>5} {engine:>10} {len(files):>6} {best['articles']:>8} {floor:>8.2f} {disk_floor:>7.2f} "
+                f"{seconds:>8.2f} {megabytes / seconds:>6.2f} {best['articles'] / seconds:>7.0f} "
+                f"{seconds / floor:>7.1f} {seconds / disk_floor:>6.1f} {seconds / reference:>5.2f} "
+                f"{max(b['peak_rss_mb'] for b in engine_builds):>11.0f}  {best['stages']}"
+            )
 
 
 def _floor(landing: Path, from_disk: bool = False) -> float:
@@ -89,10 +132,11 @@ def _drop_cached_pages(path: Path) -> None:
         os.close(fd)
 
 
-def _cold_build(landing: Path, folder: Path) -> dict:
+def _cold_build(landing: Path, folder: Path, engine_env: dict[str, str]) -> dict:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    env = {**os.environ, "ETL_RUN_HISTORY": "off"}  # the pipeline's time, not that of recording the run
+    # The pipeline's time, not that of recording the run.
+    env = {**os.environ, "ETL_RUN_HISTORY": "off", **engine_env}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "etl", "build", "--landing", str(landing), "--warehouse", str(folder / "news.duckdb")],

@@ -3,8 +3,10 @@ a warehouse back. Benchmarks use `make_corpus` too. Fixtures are in conftest.py.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -114,3 +116,59 @@ def edited_sql(folder: Path, monkeypatch: pytest.MonkeyPatch, *edits: tuple[str,
         assert text.count(old) == 1, old
         (folder / file).write_text(text.replace(old, new), encoding="utf-8")
     monkeypatch.setattr(sql_files, "SQL_DIR", folder)
+
+
+DASK = Path(sys.executable).parent / "dask"
+#: Scheduler settings (Dask reads DASK_* variables): one task per worker thread, so a worker that
+#: dies takes no queued innocent task down with it; `allowed-failures` is the number of tries less one.
+SCHEDULER_CONFIG = {"DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0"}
+
+
+class Cluster:
+    """A scheduler and worker processes on loopback, each worker (nanny and process) in a
+    session of its own, so one can be killed whole."""
+
+    def __init__(self, folder: Path, allowed_failures: int = 3):
+        self.folder = folder
+        scheduler_file = folder / "scheduler.json"
+        scheduler_file.unlink(missing_ok=True)
+        self.processes: list[subprocess.Popen] = []
+        self.scheduler = self._start(
+            "scheduler",
+            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+            + ["--scheduler-file", str(scheduler_file)],
+            {**SCHEDULER_CONFIG, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": str(allowed_failures)},
+        )
+        deadline = time.monotonic() + 60
+        while not scheduler_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        self.address = json.loads(scheduler_file.read_text())["address"]
+
+    def add_worker(self, *preload: Path) -> subprocess.Popen:
+        command = [str(DASK), "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard"]
+        for module in ("etl.workers", *map(str, preload)):
+            command += ["--preload", module]
+        return self._start(f"worker{len(self.processes)}", command, {})
+
+    def wait_for_workers(self, count: int) -> None:
+        from distributed import Client
+
+        with Client(self.address, timeout=30) as client:
+            client.wait_for_workers(count, timeout=120)
+
+    def kill(self, process: subprocess.Popen) -> None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                self.kill(process)
+
+    def _start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
+        with open(self.folder / f"{name}.log", "w") as log:
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **env}, start_new_session=True
+            )
+        self.processes.append(process)
+        return process
