@@ -292,7 +292,15 @@ class Extraction:
 
     @property
     def over_budget_files(self) -> pl.DataFrame:
-        return self.manifest.join(self.over_budget, on="sha256", how="semi").select("source_file", "reason")
+        return self._files(self.over_budget)
+
+    @property
+    def failed_files(self) -> pl.DataFrame:
+        return self._files(self.failed)
+
+    def _files(self, versions: pl.DataFrame) -> pl.DataFrame:
+        """The landing files of these versions, with the reason they were rejected."""
+        return self.manifest.join(versions, on="sha256", how="semi").select("source_file", "reason")
 
 
 def extract_manifest(

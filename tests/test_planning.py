@@ -8,8 +8,9 @@ import pytest
 
 from etl import planning
 from etl.load.catalog import LoadedFile
+from etl.parallel import TaskFailure
 from etl.staging.chunks import PIPELINE_VERSION
-from etl.staging.store import Stage
+from etl.staging.store import EXTRACT_OUTCOME_SCHEMA, SPLIT_OUTCOME_SCHEMA, ExtractOutcome, SplitOutcome, Stage
 from etl.summary import ExtractCounts, LandingCounts, RunSummary, SplitCounts, TableCounts
 
 LOADED = LoadedFile("aa", 10, "loaded", PIPELINE_VERSION)
@@ -140,3 +141,34 @@ def test_the_summary_reads_back_the_metadata_it_writes_and_prints_the_documented
         "files     0 new, 0 changed, 0 outdated, 0 unchanged, 0 deleted, 0 restored, 0 rejected, 0 still being written",
         "checks    FAILED: fact_mention.keys_resolve",
     ]
+
+
+def test_files_given_up_on_by_the_per_file_work_are_rejected_with_the_reason_and_the_rest_kept():
+    landing = pl.DataFrame(
+        [
+            ("a.txt", "/in/a.txt", 10, "aa", "new", None, [10, 1, 1]),
+            ("b.txt", "/in/b.txt", 20, "bb", "new", None, [20, 1, 1]),
+        ],
+        schema=planning.MANIFEST_SCHEMA,
+        orient="row",
+    )
+    plan = planning.plan_split(planning.files_to_process(landing), pl.DataFrame(schema=SPLIT_OUTCOME_SCHEMA))
+    assert plan.fingerprints == [("/in/a.txt", 10, "aa"), ("/in/b.txt", 20, "bb")]
+    loaded_a = SplitOutcome("aa", 10, "loaded", "utf-8", None, None, 2, 0, "c1.parquet")
+    split = planning.split_manifest(landing, plan, [loaded_a, TaskFailure(plan.fingerprints[1], "crashed")])
+    assert split.rejected.select("sha256", "size_bytes", "reason").rows() == [("bb", 20, "crashed")]
+    assert split.batch.filter(pl.col("status") == "loaded")["sha256"].to_list() == ["aa"]
+
+    loaded_file = split.manifest.filter(pl.col("sha256") == "aa")
+    articles = pl.concat([loaded_file, loaded_file.with_columns(source_file=pl.lit("c.txt"), sha256=pl.lit("cc"))])
+    loaded = planning.versions_to_extract(articles)
+    extracted_a = ExtractOutcome("aa", 5, 0, 0, 3, 4, 1, "m1.parquet", 1, 1, "m1.q.parquet", "m1.s.parquet")
+    failure = TaskFailure(("cc", "c1.parquet"), "Processing the file failed: ValueError: bad")
+    extraction = planning.extract_manifest(
+        articles, loaded, pl.DataFrame(schema=EXTRACT_OUTCOME_SCHEMA), [extracted_a, failure], 10_000
+    )
+    assert extraction.per_file["sha256"].to_list() == ["aa"]
+    assert extraction.loaded["sha256"].to_list() == ["aa"]
+    assert extraction.failed_files.rows() == [("c.txt", "Processing the file failed: ValueError: bad")]
+    rejected = extraction.manifest.filter(pl.col("status") == "rejected")
+    assert rejected.select("sha256", "mentions_file").rows() == [("cc", None)]

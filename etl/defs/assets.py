@@ -254,8 +254,11 @@ def staged_mentions(context: dg.AssetExecutionContext, staged_articles: pl.DataF
                 _md_table(["speaker", "type", "quotations"], most_quoted(stage, per_file))
             ),
             "over_mention_budget": dg.MetadataValue.md(_md_frame(extraction.over_budget_files)),
+            "extraction_failed": dg.MetadataValue.md(_md_frame(extraction.failed_files)),
         },
     )
+    if extraction.failed.height:
+        context.log.warning(f"{extraction.failed.height} files failed extraction on every try; rejected")
     misplaced = extraction.misplaced(staged_articles)
     yield dg.AssetCheckResult(
         check_name="offsets_slice_surface",
