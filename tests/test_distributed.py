@@ -140,3 +140,23 @@ def test_files_that_crash_or_hang_workers_are_rejected_after_bounded_tries_and_n
     assert published == {
         name: value for name, value in warehouse_fingerprint(clean).items() if name != "dim_source_file"
     }
+
+
+def test_a_cluster_started_by_the_build_itself_publishes_what_local_processes_publish(tmp_path: Path, landing: Path):
+    local, on_cluster = tmp_path / "local.duckdb", tmp_path / "cluster.duckdb"
+    assert build("--landing", str(landing), "--warehouse", str(local)).returncode == 0
+    result = build(
+        "--landing", str(landing), "--warehouse", str(on_cluster), ETL_DASK_SCHEDULER="local", ETL_WORKERS="2"
+    )
+    assert result.returncode == 0, result.stderr
+    assert table_fingerprints(on_cluster) == table_fingerprints(local)
+
+
+def test_a_scheduler_that_cannot_be_reached_stops_the_load_with_its_address_and_publishes_nothing(
+    tmp_path: Path, landing: Path
+):
+    warehouse = tmp_path / "news.duckdb"
+    result = build("--landing", str(landing), "--warehouse", str(warehouse), ETL_DASK_SCHEDULER="tcp://127.0.0.1:9")
+    assert result.returncode == 1
+    assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    assert not warehouse.exists()
