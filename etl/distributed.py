@@ -31,6 +31,7 @@ from etl.staging.chunks import PIPELINE_VERSION
 #: How long a cluster may have no worker at all before the load stops waiting for one.
 NO_WORKER_SECONDS = 120.0
 _POLL_SECONDS = 0.05
+_CHECK_SECONDS = 1.0
 
 
 class FileFailed(RuntimeError):
@@ -63,7 +64,7 @@ def map_chunks(
     tries = client.run_on_scheduler(_allowed_failures) + 1
     # A task ends within `task_seconds` (its watchdog sees to it), a failing one after `tries` of them.
     stall_seconds = (tries + 1) * task_seconds + NO_WORKER_SECONDS
-    started = last_report = last_finished = time.perf_counter()
+    started = last_report = last_finished = last_checked = time.perf_counter()
     results: list = [None] * len(items)
     index_chunks = chunked(range(len(items)), max(_worker_count(client), 1))
     pending = {_submit(client, task, shared_arg, items, chunk, task_seconds): chunk for chunk in index_chunks}
@@ -73,8 +74,10 @@ def map_chunks(
     no_worker_since: float | None = None
     while not finished.is_empty():
         if not finished.has_ready():
-            no_worker_since = _check_workers(client, scheduler, no_worker_since)
-            if time.perf_counter() - last_finished > stall_seconds:
+            if time.perf_counter() - last_checked > _CHECK_SECONDS:  # asking the scheduler is a round trip
+                no_worker_since = _check_workers(client, scheduler, no_worker_since)
+                last_checked = time.perf_counter()
+            if last_checked - last_finished > stall_seconds:
                 raise ClusterProblem(f"No task on the Dask cluster at {scheduler} ended for {stall_seconds:g} s.")
             time.sleep(_POLL_SECONDS)
             continue
@@ -196,17 +199,20 @@ def _client(scheduler: str, workers: int):
     ("local") takes seconds to start."""
     key = (scheduler, workers if scheduler == "local" else 0)
     if key not in _clients:
+        import dask
         from distributed import Client, LocalCluster
 
         try:
             if scheduler == "local":
-                cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,  # per-file work holds the GIL: one process per core
-                    processes=True,
-                    dashboard_address=None,
-                    preload=["etl.workers"],
-                )
+                # One task per worker thread: a worker that dies takes no queued task down with it.
+                with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                    cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,  # per-file work holds the GIL: one process per core
+                        processes=True,
+                        dashboard_address=None,
+                        preload=["etl.workers"],
+                    )
                 client = Client(cluster, set_as_default=False)
             else:
                 client = Client(scheduler, timeout=30, set_as_default=False)
