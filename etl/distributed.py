@@ -18,14 +18,11 @@ What a worker's failure does:
 from __future__ import annotations
 
 import atexit
-import os
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from etl.parallel import PROGRESS_EVERY_SECONDS, Progress, TaskFailure, chunked
+from etl.parallel import PROGRESS_EVERY_SECONDS, Progress, TaskFailure, chunked, watched
 from etl.staging.chunks import PIPELINE_VERSION
 
 #: How long a cluster may have no worker at all before the load stops waiting for one.
@@ -58,9 +55,25 @@ def map_chunks(
     order, or a `TaskFailure` for an item given up on."""
     if not items:
         return iter(())
+    client = _client(scheduler, workers)
+    try:
+        return _map_on(client, scheduler, task_seconds, task, shared_arg, items, on_progress)
+    finally:
+        if scheduler == "local":
+            _close(client)
+
+
+def _map_on(
+    client,
+    scheduler: str,
+    task_seconds: float,
+    task: Callable,
+    shared_arg: str,
+    items: Sequence,
+    on_progress: Callable[[Progress], None] | None,
+) -> Iterator:
     from distributed import as_completed
 
-    client = _client(scheduler, workers)
     tries = client.run_on_scheduler(_allowed_failures) + 1
     # A task ends within `task_seconds` (its watchdog sees to it), a failing one after `tries` of them.
     stall_seconds = (tries + 1) * task_seconds + NO_WORKER_SECONDS
@@ -126,23 +139,11 @@ def run_chunk(task: Callable, shared_arg: str, chunk: list, pipeline_version: st
             f"A Dask worker cannot see the staging folder {shared_arg}: mount the shared folders at the "
             "same paths on every worker."
         )
-    watchdog = threading.Timer(task_seconds, _end_hung_worker, args=(task_seconds,))
-    watchdog.daemon = True
-    watchdog.start()
     try:
-        return task(shared_arg, chunk)
+        return watched(task, shared_arg, task_seconds, chunk)
     except Exception as exc:
         failure = f"{type(exc).__name__}: {exc}"
-    finally:
-        watchdog.cancel()
     raise FileFailed(failure)  # raised here, it carries no trace of the original
-
-
-def _end_hung_worker(task_seconds: float) -> None:
-    """A thread stuck in a regular expression or a C library cannot be stopped: the process goes,
-    and its nanny starts a fresh one."""
-    print(f"etl: a chunk of per-file work ran over {task_seconds:g} s; ending this worker", file=sys.stderr)
-    os._exit(70)
 
 
 def _submit(client, task: Callable, shared_arg: str, items: Sequence, chunk: list[int], task_seconds: float):
@@ -191,36 +192,36 @@ def _check_workers(client, scheduler: str, no_worker_since: float | None) -> flo
     return no_worker_since
 
 
-_clients: dict[tuple[str, int], object] = {}
+_clients: dict[str, object] = {}
 
 
 def _client(scheduler: str, workers: int):
-    """One client per cluster per process, kept for the steps of a run: a cluster started here
-    ("local") takes seconds to start."""
-    key = (scheduler, workers if scheduler == "local" else 0)
-    if key not in _clients:
-        import dask
-        from distributed import Client, LocalCluster
+    """A client of the cluster at `scheduler`, kept for the steps of a run; "local": a cluster
+    started here for one map of chunks (one that had workers die many times was seen to leave
+    them dead)."""
+    if scheduler in _clients:
+        return _clients[scheduler]
+    import dask
+    from distributed import Client, LocalCluster
 
-        try:
-            if scheduler == "local":
-                # One task per worker thread: a worker that dies takes no queued task down with it.
-                with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
-                    cluster = LocalCluster(
-                        n_workers=workers,
-                        threads_per_worker=1,  # per-file work holds the GIL: one process per core
-                        processes=True,
-                        dashboard_address=None,
-                        preload=["etl.workers"],
-                    )
-                client = Client(cluster, set_as_default=False)
-            else:
-                client = Client(scheduler, timeout=30, set_as_default=False)
-        except OSError as exc:
-            raise ClusterProblem(f"Cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-        _clients[key] = client
-        atexit.register(_close, client)
-    return _clients[key]
+    try:
+        if scheduler == "local":
+            # One task per worker thread: a worker that dies takes no queued task down with it.
+            with dask.config.set({"distributed.scheduler.worker-saturation": 1.0}):
+                cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,  # per-file work holds the GIL: one process per core
+                    processes=True,
+                    dashboard_address=None,
+                    preload=["etl.workers"],
+                )
+            return Client(cluster, set_as_default=False)
+        client = Client(scheduler, timeout=30, set_as_default=False)
+    except OSError as exc:
+        raise ClusterProblem(f"Cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    _clients[scheduler] = client
+    atexit.register(_close, client)
+    return client
 
 
 def _close(client) -> None:

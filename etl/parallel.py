@@ -11,6 +11,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import select
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -80,20 +81,42 @@ def chunked(items: Sequence, workers: int) -> list[list]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
+def watched(task: Callable, shared_arg: str, task_seconds: float, chunk: list) -> list:
+    """Runs in a worker process: `task(shared_arg, chunk)`, under a watchdog that ends the process
+    if the chunk runs longer than `task_seconds`. A thread stuck in a regular expression or a C
+    library cannot be stopped; its process can, which makes a hang a worker death like a crash."""
+    watchdog = threading.Timer(task_seconds, _end_hung_worker, args=(task_seconds,))
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return task(shared_arg, chunk)
+    finally:
+        watchdog.cancel()
+
+
+def _end_hung_worker(task_seconds: float) -> None:
+    print(f"etl: a chunk of per-file work ran over {task_seconds:g} s; ending this worker", file=sys.stderr)
+    os._exit(70)
+
+
 def map_chunks(
     task: Callable,
     shared_arg: str,
     items: Sequence,
     workers: int,
     on_progress: Callable[[Progress], None] | None = None,
+    task_seconds: float | None = None,
+    rescue: Callable[[Sequence], Iterator] | None = None,
 ) -> Iterator:
-    """`task(shared_arg, chunk)` over chunks of items; yields every per-item result, in input order."""
+    """`task(shared_arg, chunk)` over chunks of items; yields every per-item result, in input order.
+    When a chunk fails (a file raised, or crashed its worker process, or hung it past
+    `task_seconds`), the items not yet yielded go to `rescue`, which can tell the bad file from the
+    others; without one, the error is raised."""
     started = last_report = time.perf_counter()
     chunks = chunked(items, workers)
-    call = partial(task, shared_arg)
     pool = None
     if workers <= 1 or len(items) < workers * MIN_FILES_PER_WORKER:
-        results: Iterator = map(call, chunks)
+        results: Iterator = map(partial(task, shared_arg), chunks)
     else:
         # forkserver: workers never inherit the threads of the orchestrating process.
         start_worker_server()
@@ -103,6 +126,7 @@ def map_chunks(
             initializer=exit_with,
             initargs=(os.getpid(),),
         )
+        call = partial(watched, task, shared_arg, task_seconds) if task_seconds else partial(task, shared_arg)
         results = pool.map(call, chunks)
     done = 0
     try:
@@ -113,6 +137,12 @@ def map_chunks(
                 on_progress(Progress(done, len(items), now - started))
                 last_report = now
             yield from chunk_results
+    except Exception:  # a worker process died (BrokenProcessPool), or a file raised
+        if rescue is None:
+            raise
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        yield from rescue(items[done:])
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

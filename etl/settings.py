@@ -26,7 +26,7 @@ DEFAULT_MEMORY_LIMIT = "512MB"
 #: Far above any real article (the BBC corpus peaks at 173 mentions): a file beyond it is a machine's output.
 DEFAULT_MAX_MENTIONS_PER_ARTICLE = 10_000
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*([KMGT]i?B)", re.IGNORECASE)
-#: A chunk of per-file work running longer than this is taken to hang (see `etl.distributed`).
+#: A chunk of per-file work running longer than this is taken to hang (see `etl.parallel.watched`).
 DEFAULT_TASK_SECONDS = 600.0
 _SCHEDULER = re.compile(r"local|(tcp|tls|ws|wss|ucx)://\S+")
 T = TypeVar("T")
@@ -153,7 +153,7 @@ class Settings:
     warehouse: Path
     workers: int  # processes for per-file work
     dask_scheduler: str  # per-file work on this Dask cluster instead; empty: local processes
-    task_seconds: float  # on a Dask cluster, a chunk of per-file work running longer hangs its worker
+    task_seconds: float  # a chunk of per-file work running longer hangs its worker process
     settle_seconds: float  # a file modified more recently is still being written
     max_file_mb: float  # larger files are rejected unread
     duckdb_memory: str  # DuckDB's memory budget during a load

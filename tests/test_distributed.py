@@ -21,6 +21,7 @@ from helpers import SEEDS, Cluster, build, make_corpus, settle, table_fingerprin
 
 pytestmark = pytest.mark.slow
 FAULTS = Path(__file__).parent / "cluster_faults.py"
+FAULTY_BUILD = Path(__file__).parent / "faulty_build.py"
 
 
 @pytest.fixture
@@ -90,8 +91,6 @@ def test_a_worker_killed_mid_load_loses_nothing(cluster: Cluster, corpus: Path, 
 def test_files_that_crash_or_hang_workers_are_rejected_after_bounded_tries_and_never_retried(
     tmp_path: Path,
 ):
-    from cluster_faults import CRASH_EXTRACTING, CRASH_SPLITTING, HANG_SPLITTING, RECURSE_SPLITTING
-
     folder = tmp_path / "cluster-logs"
     folder.mkdir()
     cluster = Cluster(folder, allowed_failures=1)
@@ -99,40 +98,62 @@ def test_files_that_crash_or_hang_workers_are_rejected_after_bounded_tries_and_n
         cluster.add_worker(FAULTS)
         cluster.add_worker(FAULTS)
         cluster.wait_for_workers(2)
-        # Enough files that they travel in chunks of several: a bad file's chunk fails, and its
-        # good files must still be published.
-        clean_landing = make_corpus(tmp_path / "clean_landing", 0.6, "--seed", "5")
-        landing = tmp_path / "landing"
-        shutil.copytree(clean_landing, landing)
-        article = (SEEDS / "000_7e8e55041918a3c3.txt").read_bytes()
-        poisoned = {
-            "crashes_splitting.txt": article + CRASH_SPLITTING,
-            "hangs_splitting.txt": article + HANG_SPLITTING,
-            "crashes_extracting.txt": article + b"\n" + CRASH_EXTRACTING.encode() + b" said the minister.\n",
-            "recurses_splitting.txt": article + RECURSE_SPLITTING,
-        }
-        for name, data in poisoned.items():
-            (landing / name).write_bytes(data)
-        settle(landing)
-        warehouse = tmp_path / "news.duckdb"
-        on_cluster = {"ETL_DASK_SCHEDULER": cluster.address, "ETL_TASK_SECONDS": "5"}
-        result = build("--landing", str(landing), "--warehouse", str(warehouse), **on_cluster)
-        assert result.returncode == 0, result.stderr
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            rejected = dict(con.execute("SELECT source_file, reason FROM rejected_files").fetchall())
-        assert set(rejected) == set(poisoned)
-        assert rejected.pop("recurses_splitting.txt") == (
-            "Processing the file failed: RecursionError: maximum recursion depth exceeded"
+        _bad_files_are_rejected_and_the_rest_published(
+            tmp_path, [sys.executable, "-m", "etl", "build"], {"ETL_DASK_SCHEDULER": cluster.address}
         )
-        for reason in rejected.values():
-            assert "crashed or hung (ran over 5 s) the Dask worker processing it, on each of 2 tries" in reason
-        again = build("--landing", str(landing), "--warehouse", str(warehouse), **on_cluster)
-        assert again.returncode == 0, again.stderr
-        files = len(list(landing.iterdir()))
-        assert files > 40
-        assert f"0 new, 0 changed, 0 outdated, {files} unchanged" in again.stdout
     finally:
         cluster.close()
+
+
+def test_files_that_crash_or_hang_local_worker_processes_are_rejected_too(tmp_path: Path):
+    """The default engine: once a local worker process dies, the rest of the load goes through a
+    cluster the build starts, which tells the bad files from the good."""
+    _bad_files_are_rejected_and_the_rest_published(
+        tmp_path,
+        [sys.executable, str(FAULTY_BUILD)],
+        {"ETL_WORKERS": "2", "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1"},
+    )
+
+
+def _bad_files_are_rejected_and_the_rest_published(tmp_path: Path, command: list[str], env: dict[str, str]) -> None:
+    """A corpus with four bad files (see cluster_faults.py), loaded twice by `command` with `env`
+    (workers allowed 2 tries): the bad files are rejected with the reason, once; the rest is what
+    a load without them publishes."""
+    from cluster_faults import CRASH_EXTRACTING, CRASH_SPLITTING, HANG_SPLITTING, RECURSE_SPLITTING
+
+    # Enough files that they travel in chunks of several: a bad file's chunk fails, and its
+    # good files must still be published.
+    clean_landing = make_corpus(tmp_path / "clean_landing", 0.6, "--seed", "5")
+    landing = tmp_path / "landing"
+    shutil.copytree(clean_landing, landing)
+    article = (SEEDS / "000_7e8e55041918a3c3.txt").read_bytes()
+    poisoned = {
+        "crashes_splitting.txt": article + CRASH_SPLITTING,
+        "hangs_splitting.txt": article + HANG_SPLITTING,
+        "crashes_extracting.txt": article + b"\n" + CRASH_EXTRACTING.encode() + b" said the minister.\n",
+        "recurses_splitting.txt": article + RECURSE_SPLITTING,
+    }
+    for name, data in poisoned.items():
+        (landing / name).write_bytes(data)
+    settle(landing)
+    warehouse = tmp_path / "news.duckdb"
+    load = [*command, "--landing", str(landing), "--warehouse", str(warehouse)]
+    env = {**os.environ, **env, "ETL_TASK_SECONDS": "5"}
+    result = subprocess.run(load, capture_output=True, text=True, timeout=600, env=env)
+    assert result.returncode == 0, result.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rejected = dict(con.execute("SELECT source_file, reason FROM rejected_files").fetchall())
+    assert set(rejected) == set(poisoned)
+    assert rejected.pop("recurses_splitting.txt") == (
+        "Processing the file failed: RecursionError: maximum recursion depth exceeded"
+    )
+    for reason in rejected.values():
+        assert "crashed or hung (ran over 5 s) the Dask worker processing it, on each of 2 tries" in reason
+    again = subprocess.run(load, capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 0, again.stderr
+    files = len(list(landing.iterdir()))
+    assert files > 40
+    assert f"0 new, 0 changed, 0 outdated, {files} unchanged" in again.stdout
     clean = tmp_path / "clean.duckdb"
     settle(clean_landing)
     assert build("--landing", str(clean_landing), "--warehouse", str(clean)).returncode == 0

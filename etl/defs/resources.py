@@ -58,8 +58,8 @@ class Warehouse(CheckedBySettings):
     )
     task_seconds: float = Field(
         default=RULES["task_seconds"].default,
-        description="On a Dask cluster, a chunk of per-file work running longer than this ends its worker "
-        "as hung; a file that does so on every try is rejected.",
+        description="A chunk of per-file work running longer than this ends its worker process as hung; "
+        "a file that does so on every try is rejected.",
     )
     duckdb_memory: str = Field(
         default=RULES["duckdb_memory"].default,
@@ -97,14 +97,19 @@ class Warehouse(CheckedBySettings):
 
     def map_files(self, task: Callable, items: Sequence, on_progress: Callable[[Progress], None]) -> Iterator:
         """`task` over chunks of items on the engine configured: local processes or the Dask cluster."""
+        from etl import distributed
+
         root = str(self.stage.root.absolute())  # the same path for workers started elsewhere
         if self.dask_scheduler:
-            from etl import distributed
-
             return distributed.map_chunks(
                 self.dask_scheduler, self.workers, self.task_seconds, task, root, items, on_progress
             )
-        return map_chunks(task, root, items, self.workers, on_progress)
+
+        def rescue(rest: Sequence) -> Iterator:
+            """After a worker process died: the rest on a cluster started here, which finds the bad file."""
+            return distributed.map_chunks("local", self.workers, self.task_seconds, task, root, rest, on_progress)
+
+        return map_chunks(task, root, items, self.workers, on_progress, self.task_seconds, rescue)
 
     def writable_problem(self) -> str | None:
         """Why the warehouse and its staging folder cannot be written, or None."""
